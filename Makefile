@@ -1,0 +1,84 @@
+# pidns-signal-lab: the Linux signal path in pid namespaces, as a UML kernel
+# you run as a process.  `make help` lists the targets.
+#
+# Each folder owns one step and its own make fragment:
+#   linux/        pinned source + patch series  -> build/src, ./linux
+#   uml-configs/  Kconfig fragments             -> build/kernel/.config
+#   tests/        guest root, runner, suites    -> build/rootfs, build/test
+#   coverage/     gcov capture, report, gate    -> build/coverage
+#   docs/         what to read
+
+.DEFAULT_GOAL := linux
+SHELL := /bin/sh
+.DELETE_ON_ERROR:
+
+ifeq ($(V),1)
+  Q :=
+else
+  Q := @
+endif
+
+BUILD   := $(CURDIR)/build
+SRC     := $(BUILD)/src
+KBUILD  := $(BUILD)/kernel
+ROOTFS  := $(BUILD)/rootfs
+# The UML binary users run: a hard link of kbuild's build/kernel/linux.
+# (It cannot be ./linux: that name is the recipe folder linux/.)
+UML     := $(BUILD)/linux
+
+# Which signal policy the interactive targets boot with.
+POLICY ?= upstream
+POLICY_VALUE_upstream := 0
+POLICY_VALUE_rfc2007  := 1
+ifeq ($(POLICY_VALUE_$(POLICY)),)
+  $(error POLICY=$(POLICY) is not a policy: use upstream or rfc2007)
+endif
+
+# Debian packages, each with why the lab needs it.  Targets that need them
+# depend on `deps` (order-only), which installs only what is missing.
+DEPS := linux-source-6.12:the-kernel-source \
+	gcc:compiler make:build flex:kconfig bison:kconfig bc:kbuild \
+	libelf-dev:objtool perl:kbuild-and-checkpatch python3:kunit.py-and-gdb-scripts \
+	xz-utils:unpacking-the-tarball git:the-patch-series-tree \
+	libc6-dev:static-guest-programs busybox-static:the-guest-shell \
+	ccache:fast-rebuilds gdb:make-gdb lcov:make-coverage
+
+.PHONY: deps
+deps:
+	$(Q)missing=; for d in $(DEPS); do p=$${d%%:*}; \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || \
+		missing="$$missing $$p"; done; \
+	[ -z "$$missing" ] && exit 0; \
+	for d in $(DEPS); do case " $$missing " in *" $${d%%:*} "*) \
+		echo "deps: installing $${d%%:*} (for $$(echo $${d#*:} | tr - ' '))";; esac; done; \
+	if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null; then sudo=sudo; \
+	else echo "deps: error: missing packages:$$missing; run as root or install sudo" >&2; exit 1; fi; \
+	$$sudo apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null || \
+	{ echo "deps: error: apt-get could not install:$$missing" >&2; exit 1; }
+include linux/linux.mk
+include tests/tests.mk
+
+.PHONY: help
+help:
+	@echo 'pidns-signal-lab targets:'
+	@echo '  run          build if needed, boot ./linux, demonstrate the five rules, power off'
+	@echo '  test         build if needed, boot ./linux, run every suite, print a summary'
+	@echo '               TESTS=<glob> runs the matching test programs only'
+	@echo '  linux        (default) build ./linux from the pinned source + patch series'
+	@echo '  shell        boot ./linux into an interactive busybox shell'
+	@echo '  deps         install the Debian packages the lab needs'
+	@echo '  linux-src    prepare build/src, a git tree with one commit per patch'
+	@echo '  patches      export build/src commits back to linux/patches (git format-patch)'
+	@echo '  checkpatch   scripts/checkpatch.pl --strict over the series'
+	@echo '  kernel-version  print the pinned and the unpacked kernel source'
+	@echo '  bench        measure build, boot and suite times'
+	@echo '  clean        remove build outputs (keeps the unpacked tree)'
+	@echo '  distclean    remove build/ entirely'
+	@echo 'Variables: V=1 (full commands), POLICY=upstream|rfc2007, TESTS=<glob>'
+
+.PHONY: clean distclean
+clean:
+	$(Q)rm -rf $(KBUILD) $(ROOTFS) $(BUILD)/test $(UML)
+distclean:
+	$(Q)rm -rf $(BUILD)

@@ -1,0 +1,71 @@
+# linux/: the pinned source, the patch series, and the ./linux they build.
+
+include linux/source.mk
+
+SERIES      := linux/patches/series
+PATCHES     := $(wildcard linux/patches/*.patch)
+SRC_STAMP   := $(SRC)/.git/lab-applied
+FRAGMENTS   := $(sort $(wildcard uml-configs/*.config))
+KCONFIG     := $(KBUILD)/.config
+VMLINUX     := $(KBUILD)/vmlinux
+
+# ccache when present; the compiler string never changes between builds,
+# so kbuild's command-line tracking does not rebuild everything.
+KBUILD_CC   := $(if $(shell command -v ccache),ccache gcc,gcc)
+KMAKE        = $(MAKE) -C $(SRC) ARCH=um O=$(KBUILD) CC="$(KBUILD_CC)" \
+	       $(if $(filter 1,$(V)),V=1,-s)
+
+$(SRC_STAMP): $(SERIES) $(PATCHES) linux/source.mk linux/prepare-src.sh | deps
+	$(Q)sh linux/prepare-src.sh $(KERNEL_TARBALL) $(KERNEL_TARBALL_SHA256) \
+		'$(KERNEL_PACKAGE_VERSION)' linux/patches $(SRC)
+
+# tinyconfig, then the fragments, then a check that every symbol asked for
+# landed: merge_config.sh only warns when Kconfig drops one.
+$(KCONFIG): $(FRAGMENTS) $(SRC_STAMP) linux/check-config.sh
+	@echo "  CONFIG  $(notdir $(FRAGMENTS)) on tinyconfig"
+	$(Q)mkdir -p $(KBUILD)
+	$(Q)$(KMAKE) tinyconfig >/dev/null
+	$(Q)cd $(SRC) && ARCH=um scripts/kconfig/merge_config.sh -m -Q -O $(KBUILD) \
+		$(KCONFIG) $(addprefix $(CURDIR)/,$(FRAGMENTS)) >/dev/null
+	$(Q)$(KMAKE) olddefconfig >/dev/null
+	$(Q)sh linux/check-config.sh $(KCONFIG) $(FRAGMENTS)
+
+# kbuild decides what to rebuild; it is cheap when nothing changed.
+.PHONY: kbuild
+kbuild: $(KCONFIG)
+	@echo "  KBUILD  $(KBUILD) ($(KBUILD_CC))"
+	$(Q)$(KMAKE) -j$(shell nproc) linux scripts_gdb
+	$(Q)ln -f $(KBUILD)/linux $(UML)
+
+.PHONY: linux
+linux: kbuild
+
+.PHONY: linux-src
+linux-src: $(SRC_STAMP)
+	@echo "build/src is a git tree: lab-base is the pristine tarball, one commit per patch on top."
+	@echo "Edit, commit (or rebase -i), then 'make patches' to export the series."
+
+.PHONY: patches
+patches: $(SRC_STAMP)
+	$(Q)rm -f linux/patches/*.patch
+	$(Q)git -C $(SRC) format-patch -q --zero-commit --no-signature \
+		-o $(CURDIR)/linux/patches lab-base..HEAD
+	$(Q){ echo '# The patch series, applied in this order by linux/prepare-src.sh.'; \
+		cd linux/patches && ls *.patch; } > $(SERIES)
+	$(Q){ git -C $(SRC) rev-parse HEAD; cd linux/patches && \
+		sed -e 's/#.*//' -e '/^[[:space:]]*$$/d' series | xargs sha256sum; } > $(SRC_STAMP)
+	@echo "  EXPORT  $$(ls linux/patches/*.patch | wc -l) patches to linux/patches"
+
+.PHONY: checkpatch
+checkpatch: $(SRC_STAMP)
+	$(Q)fail=0; for p in $(PATCHES); do \
+		out=$$(cd $(SRC) && perl scripts/checkpatch.pl --strict --no-tree -q $(CURDIR)/$$p) || fail=1; \
+		echo "  CHECK   $$p: $$(echo "$$out" | grep '^total:' || echo clean)"; \
+		echo "$$out" | grep -E '^(ERROR|WARNING|CHECK)' ; \
+	done; exit $$fail
+
+.PHONY: kernel-version
+kernel-version: $(SRC_STAMP)
+	@echo "pinned:   $(KERNEL_PACKAGE) $(KERNEL_PACKAGE_VERSION) sha256 $(KERNEL_TARBALL_SHA256)"
+	@echo "unpacked: $(KERNEL_PACKAGE) $$(sed -n 1p $(SRC)/.git/lab-source) sha256 $$(sed -n 2p $(SRC)/.git/lab-source)"
+	@echo "series:   $$(git -C $(SRC) log --oneline lab-base..HEAD | wc -l) patches on lab-base"

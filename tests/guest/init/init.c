@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The guest's init (pid 1 of ./linux).
+ *
+ *	init -- test <seconds> <program>...	run each /tests/<program> with a
+ *						time limit, TAP to the console and
+ *						to /results, then power off
+ *	init -- run <program> [args...]		run one program, then power off
+ *	init -- shell				an interactive busybox shell
+ *
+ * The kernel passes the words after "--" on its command line to init.
+ * /results/status says how the run ended ("pass" or "fail"): UML's exit
+ * code does not carry it.
+ *
+ * As the global init this process only receives signals it handles: it
+ * handles the ones busybox poweroff, halt and reboot send to pid 1.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RESULTS "/results"
+
+static volatile sig_atomic_t power_off_requested;
+
+static void request_power_off(int sig)
+{
+	(void)sig;
+	power_off_requested = 1;
+}
+
+static void mount_fs(const char *type, const char *dir)
+{
+	mkdir(dir, 0755);
+	if (mount(type, dir, type, 0, NULL) && errno != EBUSY)
+		printf("init: warning: mount %s on %s: %s\n", type, dir, strerror(errno));
+}
+
+static void setup(void)
+{
+	struct sigaction sa = { .sa_handler = request_power_off };
+
+	sigaction(SIGTERM, &sa, NULL);	/* busybox reboot */
+	sigaction(SIGUSR1, &sa, NULL);	/* busybox halt */
+	sigaction(SIGUSR2, &sa, NULL);	/* busybox poweroff */
+
+	mount_fs("proc", "/proc");
+	mount_fs("sysfs", "/sys");
+	mount_fs("devtmpfs", "/dev");
+	/*
+	 * The kernel opened the console on the initial rootfs, before the
+	 * hostfs root was mounted, and found no /dev/console there.
+	 */
+	if (fcntl(1, F_GETFD) < 0) {
+		int fd = open("/dev/console", O_RDWR);
+
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	mount_fs("tmpfs", "/tmp");
+	mount_fs("debugfs", "/sys/kernel/debug");
+	mount_fs("tracefs", "/sys/kernel/tracing");
+	mount_fs("mqueue", "/dev/mqueue");
+	mkdir("/dev/pts", 0755);
+	mount("devpts", "/dev/pts", "devpts", 0, "ptmxmode=0666");
+	setenv("PATH", "/bin:/tests", 1);
+	setenv("HOME", "/tmp", 1);
+	mkdir(RESULTS, 0755);
+}
+
+static void __attribute__((noreturn)) power_off(bool passed)
+{
+	FILE *f = fopen(RESULTS "/status", "w");
+
+	if (f) {
+		fprintf(f, "%s\n", passed ? "pass" : "fail");
+		fclose(f);
+	}
+	fflush(stdout);
+	sync();
+	reboot(RB_POWER_OFF);
+	for (;;)
+		pause();
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Reap children until @pid ends; orphans reparented to us are reaped too. */
+static int reap_until(pid_t pid)
+{
+	int status;
+
+	for (;;) {
+		pid_t r = waitpid(-1, &status, 0);
+
+		if (r == pid || (r < 0 && errno == ECHILD))
+			return status;
+	}
+}
+
+enum outcome { PASSED, FAILED, TIMED_OUT };
+
+/*
+ * Run one test program in its own process group, its output copied to the
+ * console and to /results/<name>.tap, killed with its group after @limit_s.
+ */
+static enum outcome run_test(const char *name, int limit_s, int *status)
+{
+	char path[256], log[256], buf[4096];
+	long deadline = now_ms() + limit_s * 1000L;
+	int pipefd[2], out;
+	bool exited = false;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "/tests/%s", name);
+	snprintf(log, sizeof(log), RESULTS "/%s.tap", name);
+	*strrchr(log, '/') = '\0';
+	mkdir(log, 0755);	/* results of suite/program go to RESULTS/suite/ */
+	snprintf(log, sizeof(log), RESULTS "/%s.tap", name);
+	out = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (out < 0 || pipe2(pipefd, O_CLOEXEC))
+		return FAILED;
+
+	pid = fork();
+	if (pid == 0) {
+		setpgid(0, 0);
+		dup2(pipefd[1], 1);
+		dup2(pipefd[1], 2);
+		chdir("/tmp");
+		execl(path, name, (char *)NULL);
+		printf("Bail out! cannot run %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	close(pipefd[1]);
+	setpgid(pid, pid);
+
+	for (;;) {
+		struct pollfd pfd = { .fd = pipefd[0], .events = POLLIN };
+		long left = deadline - now_ms();
+		ssize_t n;
+
+		if (left <= 0)
+			break;
+		if (poll(&pfd, 1, left > 100 ? 100 : left) > 0) {
+			n = read(pipefd[0], buf, sizeof(buf));
+			if (n > 0) {
+				write(1, buf, n);
+				write(out, buf, n);
+				continue;
+			}
+			if (n == 0 && exited)
+				break;
+		}
+		if (!exited && waitpid(pid, status, WNOHANG) == pid)
+			exited = true;
+		/* Output ended or a leftover holds the pipe: done once exited. */
+		if (exited && poll(&pfd, 1, 0) == 0)
+			break;
+	}
+	kill(-pid, SIGKILL);	/* whatever the test left behind */
+	if (!exited)
+		*status = reap_until(pid);
+	close(pipefd[0]);
+	close(out);
+	if (!exited && now_ms() >= deadline)
+		return TIMED_OUT;
+	return WIFEXITED(*status) && WEXITSTATUS(*status) == 0 ? PASSED : FAILED;
+}
+
+static bool run_tests(int limit_s, int count, char **names)
+{
+	FILE *summary = fopen(RESULTS "/summary.tap", "w");
+	bool all_passed = true;
+	int i, status = 0;
+
+	printf("TAP version 13\n1..%d\n", count);
+	if (summary)
+		fprintf(summary, "TAP version 13\n1..%d\n", count);
+	for (i = 0; i < count; i++) {
+		char line[512];
+		enum outcome o;
+
+		printf("# running %s\n", names[i]);
+		fflush(stdout);
+		o = run_test(names[i], limit_s, &status);
+		if (o == PASSED)
+			snprintf(line, sizeof(line), "ok %d %s", i + 1, names[i]);
+		else if (o == TIMED_OUT)
+			snprintf(line, sizeof(line), "not ok %d %s # TIMEOUT after %d s",
+				 i + 1, names[i], limit_s);
+		else if (WIFSIGNALED(status))
+			snprintf(line, sizeof(line), "not ok %d %s # killed by signal %d",
+				 i + 1, names[i], WTERMSIG(status));
+		else
+			snprintf(line, sizeof(line), "not ok %d %s # exit status %d",
+				 i + 1, names[i], WEXITSTATUS(status));
+		all_passed &= o == PASSED;
+		printf("%s\n", line);
+		fflush(stdout);
+		if (summary) {
+			fprintf(summary, "%s\n", line);
+			fflush(summary);
+		}
+		if (power_off_requested)
+			break;
+	}
+	if (summary)
+		fclose(summary);
+	return all_passed;
+}
+
+static bool run_program(char **argv)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		printf("init: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	status = reap_until(pid);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static void run_shell(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		/* cttyhack opens the tty behind /dev/console: job control works. */
+		setsid();
+		execl("/bin/cttyhack", "cttyhack", "/bin/sh", "-l", (char *)NULL);
+		_exit(127);
+	}
+	while (!power_off_requested) {
+		int status;
+		pid_t r = waitpid(-1, &status, 0);
+
+		if (r == pid || (r < 0 && errno == ECHILD))
+			break;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (getpid() != 1) {
+		fprintf(stderr, "init: must run as pid 1 of ./linux\n");
+		return 1;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	setup();
+	if (argc >= 3 && !strcmp(argv[1], "test"))
+		power_off(run_tests(atoi(argv[2]), argc - 3, argv + 3));
+	if (argc >= 3 && !strcmp(argv[1], "run"))
+		power_off(run_program(argv + 2));
+	if (argc == 2 && !strcmp(argv[1], "shell")) {
+		run_shell();
+		power_off(true);
+	}
+	printf("init: usage: init -- test SECONDS PROGRAM... | run PROGRAM [ARG...] | shell\n");
+	power_off(false);
+}

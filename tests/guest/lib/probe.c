@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Probes: see probe.h.  Everything here either runs in the test process
+ * (probe_init, probe_start*, probe_cmd, probe_fate, probe_record...) or in a
+ * probe (probe_main and what it calls).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "probe.h"
+
+struct probe_command {
+	enum probe_op op;
+	pid_t pid;
+	int sig;
+	struct probe *child;		/* PROBE_SPAWN: valid in the probe, a fork */
+	struct probe_opts opts;		/* PROBE_SPAWN */
+};
+
+/* The probe this process is, for the signal handler. */
+static struct probe *self;
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* poll() one fd for @events until the shared deadline; false on timeout. */
+static bool wait_fd(int fd, short events, int timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	struct pollfd pfd = { .fd = fd, .events = events };
+
+	for (;;) {
+		int left = deadline - now_ms();
+		int n = poll(&pfd, 1, left > 0 ? left : 0);
+
+		if (n > 0)
+			return true;
+		if (n == 0 || errno != EINTR)
+			return false;
+	}
+}
+
+void probe_init(struct probe *p, const char *name, const struct probe *share_events)
+{
+	memset(p, 0, sizeof(*p));
+	p->name = name;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p->sock))
+		abort();
+	if (share_events) {
+		p->events[0] = share_events->events[0];
+		p->events[1] = share_events->events[1];
+	} else if (pipe2(p->events, O_CLOEXEC)) {
+		abort();
+	}
+	setsockopt(p->sock[0], SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int));
+}
+
+/* --- the probe side ----------------------------------------------------- */
+
+static void report_signal(int sig, siginfo_t *info, void *uc)
+{
+	struct signal_record rec = { .info = *info };
+	int saved = errno;
+
+	(void)sig;
+	(void)uc;
+	strncpy(rec.name, self->name, sizeof(rec.name) - 1);
+	if (write(self->events[1], &rec, sizeof(rec)) != sizeof(rec))
+		_exit(120);
+	errno = saved;
+}
+
+static void set_disposition(enum probe_disposition disp)
+{
+	struct sigaction sa = { 0 };
+	int sig;
+
+	if (disp == PROBE_SIG_HANDLER) {
+		sa.sa_sigaction = report_signal;
+		sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	} else {
+		sa.sa_handler = SIG_DFL;
+	}
+	for (sig = 1; sig <= SIGRTMAX; sig++) {
+		/* SIGCHLD stays default: probes reap their own children. */
+		if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD)
+			continue;
+		sigaction(sig, &sa, NULL);
+	}
+}
+
+static void *idle_thread(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static void answer(struct probe *p, int ret, int err)
+{
+	struct probe_result r = { .ret = ret, .err = err };
+
+	if (send(p->sock[1], &r, sizeof(r), MSG_NOSIGNAL) != sizeof(r))
+		_exit(121);
+}
+
+static int fork_probe(struct probe *child, const struct probe_opts *opts);
+
+/* Run @op in a forked, non-init process of this namespace and return its answer. */
+static int in_child(const struct probe_command *c, int *err)
+{
+	int pipefd[2];
+	struct probe_result r = { -1, ECHILD };
+	pid_t pid;
+
+	if (pipe(pipefd))
+		return *err = errno, -1;
+	pid = fork();
+	if (pid == 0) {
+		r.ret = kill(c->pid, c->sig);
+		r.err = r.ret ? errno : 0;
+		if (write(pipefd[1], &r, sizeof(r)) != sizeof(r))
+			_exit(1);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	if (pid > 0) {
+		if (read(pipefd[0], &r, sizeof(r)) != sizeof(r))
+			r = (struct probe_result){ -1, EPIPE };
+		waitpid(pid, NULL, 0);
+	}
+	close(pipefd[0]);
+	*err = r.err;
+	return r.ret;
+}
+
+static int run(struct probe_command *c, int *err)
+{
+	sigset_t set;
+	int ret;
+
+	sigemptyset(&set);
+	sigaddset(&set, c->sig);
+	*err = 0;
+	switch (c->op) {
+	case PROBE_PING:
+		return 0;
+	case PROBE_BLOCK:
+		return sigprocmask(SIG_BLOCK, &set, NULL);
+	case PROBE_UNBLOCK:
+		return sigprocmask(SIG_UNBLOCK, &set, NULL);
+	case PROBE_KILL:
+		return in_child(c, err);
+	case PROBE_KILL_SELF:
+		ret = kill(c->pid, c->sig);
+		*err = ret ? errno : 0;
+		return ret;
+	case PROBE_SPAWN:
+		ret = fork_probe(c->child, &c->opts);
+		*err = ret < 0 ? -ret : 0;
+		return ret < 0 ? -1 : ret;
+	case PROBE_SETPGID:
+		ret = setpgid(0, c->pid);
+		*err = ret ? errno : 0;
+		return ret;
+	case PROBE_EXIT:
+		answer(self, 0, 0);
+		_exit(0);
+	}
+	*err = EINVAL;
+	return -1;
+}
+
+static int probe_main(struct probe *p, const struct probe_opts *opts)
+{
+	struct probe_command c;
+	pthread_t thread;
+	int err, ret;
+
+	self = p;
+	prctl(PR_SET_PDEATHSIG, opts->pdeathsig ? opts->pdeathsig : SIGKILL);
+	set_disposition(opts->disposition);
+	if (opts->threads && pthread_create(&thread, NULL, idle_thread, NULL))
+		_exit(122);
+	/* Hello: SCM_CREDENTIALS tells the test our pid in its namespace. */
+	answer(p, getpid(), 0);
+	for (;;) {
+		ssize_t n = recv(p->sock[1], &c, sizeof(c), 0);
+
+		if (n == 0)
+			_exit(0);	/* the test is gone */
+		if (n != sizeof(c))
+			continue;	/* EINTR: a signal was handled */
+		ret = run(&c, &err);
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		answer(p, ret, err);
+	}
+}
+
+static int probe_trampoline(void *arg)
+{
+	void **a = arg;
+
+	_exit(probe_main(a[0], a[1]));
+}
+
+/* Fork (or clone into a new pid namespace) a process that runs probe_main. */
+static int fork_probe(struct probe *child, const struct probe_opts *opts)
+{
+	static char stack[64 * 1024] __attribute__((aligned(16)));
+	void *args[] = { child, (void *)opts };
+	int flags = SIGCHLD;
+	pid_t pid;
+
+	if (opts->new_pidns)
+		flags |= CLONE_NEWPID;
+	if (opts->new_userns)
+		flags |= CLONE_NEWUSER;
+	/*
+	 * CLONE_VM is not used, so the child gets a copy of the stack: the
+	 * static buffer is safe to reuse for every probe.
+	 */
+	pid = clone(probe_trampoline, stack + sizeof(stack), flags, args);
+	return pid < 0 ? -errno : pid;
+}
+
+/* --- the test side ------------------------------------------------------ */
+
+/* Read a probe's answer; its SCM_CREDENTIALS pid is returned in @sender. */
+static int recv_answer(struct probe *p, struct probe_result *r, pid_t *sender)
+{
+	char cbuf[CMSG_SPACE(sizeof(struct ucred))];
+	struct iovec iov = { .iov_base = r, .iov_len = sizeof(*r) };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+
+	if (!wait_fd(p->sock[0], POLLIN, PROBE_TIMEOUT_MS))
+		return -ETIMEDOUT;
+	if (recvmsg(p->sock[0], &msg, 0) != sizeof(*r))
+		return -EPIPE;
+	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
+		if (sender && cm->cmsg_type == SCM_CREDENTIALS)
+			*sender = ((struct ucred *)CMSG_DATA(cm))->pid;
+	return 0;
+}
+
+static int await_hello(struct probe *p)
+{
+	struct probe_result hello;
+	DIR *dir;
+	struct dirent *d;
+	char path[64];
+	int ret = recv_answer(p, &hello, &p->pid);
+
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "/proc/%d/task", p->pid);
+	dir = opendir(path);
+	while (dir && (d = readdir(dir)))
+		if (atoi(d->d_name) > 0 && atoi(d->d_name) != p->pid)
+			p->tid2 = atoi(d->d_name);
+	if (dir)
+		closedir(dir);
+	return 0;
+}
+
+int probe_start(struct probe *p, const struct probe_opts *opts)
+{
+	int pid = fork_probe(p, opts);
+
+	return pid < 0 ? pid : await_hello(p);
+}
+
+int probe_start_in(struct probe *parent, struct probe *p, const struct probe_opts *opts)
+{
+	struct probe_command c = { .op = PROBE_SPAWN, .child = p, .opts = *opts };
+	struct probe_result r;
+	int ret;
+
+	if (send(parent->sock[0], &c, sizeof(c), MSG_NOSIGNAL) != sizeof(c))
+		return -EPIPE;
+	ret = recv_answer(parent, &r, NULL);
+	if (ret)
+		return ret;
+	if (r.ret < 0)
+		return -r.err;
+	return await_hello(p);
+}
+
+int probe_cmd(struct probe *p, enum probe_op op, pid_t pid, int sig, struct probe_result *r)
+{
+	struct probe_command c = { .op = op, .pid = pid, .sig = sig };
+	struct probe_result dummy;
+
+	if (send(p->sock[0], &c, sizeof(c), MSG_NOSIGNAL) != sizeof(c))
+		return -EPIPE;
+	return recv_answer(p, r ? r : &dummy, NULL);
+}
+
+bool probe_alive(struct probe *p)
+{
+	return probe_cmd(p, PROBE_PING, 0, 0, NULL) == 0;
+}
+
+int probe_fate(struct probe *p)
+{
+	long deadline = now_ms() + PROBE_TIMEOUT_MS;
+	int status;
+
+	do {
+		pid_t r = waitpid(p->pid, &status, WNOHANG | __WALL);
+
+		if (r == p->pid)
+			return status;
+		if (r < 0)
+			return -1;
+		usleep(1000);
+	} while (now_ms() < deadline);
+	return -1;
+}
+
+bool probe_stopped(struct probe *p)
+{
+	long deadline = now_ms() + PROBE_TIMEOUT_MS;
+	char path[64], buf[512], *state;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", p->pid);
+	do {
+		f = fopen(path, "r");
+		if (!f)
+			return false;
+		while (fgets(buf, sizeof(buf), f))
+			if (!strncmp(buf, "State:", 6))
+				break;
+		fclose(f);
+		state = buf + 6 + strspn(buf + 6, " \t");
+		if (*state == 'T')
+			return true;
+		usleep(1000);
+	} while (now_ms() < deadline);
+	return false;
+}
+
+/* Records read while looking for another probe's, in arrival order. */
+static struct signal_record held[32];
+static int nr_held;
+
+bool probe_record(struct probe *p, const char *name, siginfo_t *info)
+{
+	struct signal_record rec;
+	int i;
+
+	for (i = 0; i < nr_held; i++) {
+		if (strcmp(held[i].name, name))
+			continue;
+		*info = held[i].info;
+		memmove(&held[i], &held[i + 1], (--nr_held - i) * sizeof(held[0]));
+		return true;
+	}
+	while (wait_fd(p->events[0], POLLIN, PROBE_TIMEOUT_MS)) {
+		if (read(p->events[0], &rec, sizeof(rec)) != sizeof(rec))
+			return false;
+		if (!strcmp(rec.name, name)) {
+			*info = rec.info;
+			return true;
+		}
+		if (nr_held < (int)(sizeof(held) / sizeof(held[0])))
+			held[nr_held++] = rec;
+	}
+	return false;
+}
+
+bool probe_no_record(struct probe *p, const char *name)
+{
+	struct signal_record rec;
+
+	while (wait_fd(p->events[0], POLLIN, 0) &&
+	       read(p->events[0], &rec, sizeof(rec)) == sizeof(rec) &&
+	       nr_held < (int)(sizeof(held) / sizeof(held[0])))
+		held[nr_held++] = rec;
+	for (int i = 0; i < nr_held; i++)
+		if (!strcmp(held[i].name, name))
+			return false;
+	return true;
+}
+
+void probe_stop(struct probe *p)
+{
+	if (p->pid > 0)
+		probe_cmd(p, PROBE_EXIT, 0, 0, NULL);
+}

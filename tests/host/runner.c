@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * runner: boot ./linux under a watchdog and leave nothing behind.
+ *
+ *	runner [-t SECONDS] [-l LOG] [-q] [-i] -- ./linux ARGS...
+ *
+ * ./linux runs in a session (and process group) of its own: on a panic UML
+ * sends SIGTERM to its whole process group (kill(0, SIGTERM) in
+ * arch/um/os-Linux/util.c), which must not reach make or this runner.  The
+ * runner is a child subreaper, so UML's helper processes that outlive the
+ * kernel are re-parented here and killed.
+ *
+ * The console is copied to LOG (-l) and, unless -q, to stdout.  After -t
+ * SECONDS the guest is killed and the test it was running is named, from
+ * the guest init's "# running" lines and the kselftest harness's "#  RUN"
+ * lines.  -i is for interactive use: the console stays on this terminal,
+ * there is no watchdog, and the terminal's settings are restored after
+ * (UML leaves it raw when it dies).
+ *
+ * Exit status: the guest's, 124 if the watchdog fired, 130 if interrupted.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+struct options {
+	int timeout_s;
+	const char *log;
+	bool quiet;
+	bool interactive;
+	char **argv;
+};
+
+/* What the guest was doing, from the last console lines that said so. */
+struct progress {
+	char program[1024];
+	char test[1024];
+	char partial[1024];	/* an unfinished console line */
+	size_t partial_len;
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	interrupted = sig;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Console copies are best effort: a full disk must not stop the watchdog. */
+static void copy_out(int fd, const char *buf, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, buf, n);
+
+		if (w <= 0)
+			return;
+		buf += w;
+		n -= w;
+	}
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: runner [-t SECONDS] [-l LOG] [-q] [-i] -- ./linux ARGS...\n");
+	exit(2);
+}
+
+static struct options parse_options(int argc, char **argv)
+{
+	struct options o = { 0 };
+	int c;
+
+	while ((c = getopt(argc, argv, "+t:l:qi")) != -1) {
+		switch (c) {
+		case 't':
+			o.timeout_s = atoi(optarg);
+			break;
+		case 'l':
+			o.log = optarg;
+			break;
+		case 'q':
+			o.quiet = true;
+			break;
+		case 'i':
+			o.interactive = true;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind >= argc)
+		usage();
+	o.argv = argv + optind;
+	return o;
+}
+
+static void remember(struct progress *p, const char *line)
+{
+	if (!strncmp(line, "# running ", 10)) {
+		snprintf(p->program, sizeof(p->program), "%s", line + 10);
+		p->test[0] = '\0';
+	} else if (!strncmp(line, "#  RUN ", 7)) {
+		snprintf(p->test, sizeof(p->test), "%s", line + 7 + strspn(line + 7, " "));
+	}
+}
+
+/* Split console output into lines for remember(). */
+static void track(struct progress *p, const char *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (buf[i] == '\n' || p->partial_len == sizeof(p->partial) - 1) {
+			p->partial[p->partial_len] = '\0';
+			remember(p, p->partial);
+			p->partial_len = 0;
+		} else if (buf[i] != '\r') {
+			p->partial[p->partial_len++] = buf[i];
+		}
+	}
+}
+
+static pid_t start_guest(const struct options *o, int *console)
+{
+	int pipefd[2] = { -1, -1 };
+	pid_t pid;
+
+	if (!o->interactive && pipe2(pipefd, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		setsid();
+		if (!o->interactive) {
+			int null = open("/dev/null", O_RDONLY);
+
+			dup2(null, 0);
+			dup2(pipefd[1], 1);
+			dup2(pipefd[1], 2);
+		}
+		execv(o->argv[0], o->argv);
+		fprintf(stderr, "runner: error: cannot run %s: %s\n", o->argv[0], strerror(errno));
+		_exit(127);
+	}
+	if (!o->interactive)
+		close(pipefd[1]);
+	*console = pipefd[0];
+	return pid;
+}
+
+/* Kill the guest's group and every descendant re-parented to us; reap all. */
+static void kill_everything(pid_t guest)
+{
+	long deadline = now_ms() + 5000;
+
+	kill(-guest, SIGKILL);
+	while (now_ms() < deadline) {
+		DIR *proc = opendir("/proc");
+		struct dirent *d;
+		bool any = false;
+
+		while (proc && (d = readdir(proc))) {
+			char path[64], buf[512];
+			int pid = atoi(d->d_name), ppid = 0;
+			FILE *f;
+
+			if (pid <= 0)
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+			f = fopen(path, "r");
+			if (!f)
+				continue;
+			if (fgets(buf, sizeof(buf), f) && strrchr(buf, ')'))
+				sscanf(strrchr(buf, ')') + 2, "%*c %d", &ppid);
+			fclose(f);
+			if (ppid == getpid()) {
+				kill(pid, SIGKILL);
+				any = true;
+			}
+		}
+		if (proc)
+			closedir(proc);
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			any = true;
+		if (!any && waitpid(-1, NULL, WNOHANG) < 0)
+			return;
+		usleep(10000);
+	}
+	fprintf(stderr, "runner: warning: UML processes survived SIGKILL for 5 s\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = parse_options(argc, argv);
+	struct sigaction sa = { .sa_handler = on_interrupt };
+	struct progress progress = { 0 };
+	struct termios saved_tty;
+	bool have_tty = o.interactive && tcgetattr(0, &saved_tty) == 0;
+	long deadline = o.timeout_s ? now_ms() + o.timeout_s * 1000L : 0;
+	int console, status = 0, log = -1;
+	bool exited = false, timed_out = false;
+	pid_t guest;
+
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (o.log) {
+		log = open(o.log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (log < 0) {
+			fprintf(stderr, "runner: error: cannot write %s: %s\n", o.log, strerror(errno));
+			return 2;
+		}
+	}
+	guest = start_guest(&o, &console);
+	if (guest < 0) {
+		fprintf(stderr, "runner: error: cannot start %s: %s\n", o.argv[0], strerror(errno));
+		return 2;
+	}
+
+	while (!exited && !interrupted) {
+		struct pollfd pfd = { .fd = console, .events = POLLIN };
+		char buf[4096];
+		ssize_t n;
+
+		if (deadline && now_ms() >= deadline) {
+			timed_out = true;
+			break;
+		}
+		if (console >= 0 && poll(&pfd, 1, 50) > 0) {
+			n = read(console, buf, sizeof(buf));
+			if (n > 0) {
+				if (!o.quiet)
+					copy_out(1, buf, n);
+				if (log >= 0)
+					copy_out(log, buf, n);
+				track(&progress, buf, n);
+			} else {
+				close(console);
+				console = -1;
+			}
+		} else if (console < 0) {
+			usleep(50000);
+		}
+		if (waitpid(guest, &status, WNOHANG) == guest)
+			exited = true;
+	}
+	kill_everything(guest);
+	if (have_tty)
+		tcsetattr(0, TCSANOW, &saved_tty);
+
+	if (timed_out) {
+		fprintf(stderr, "runner: error: guest hung: killed after %d s while running %s%s%s\n",
+			o.timeout_s, progress.program[0] ? progress.program : "(boot, before any test)",
+			progress.test[0] ? " test " : "", progress.test);
+		return 124;
+	}
+	if (interrupted) {
+		fprintf(stderr, "runner: interrupted: guest killed\n");
+		return 130;
+	}
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}

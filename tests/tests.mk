@@ -1,0 +1,1 @@
+# tests/: the guest root, the runner and the suites.
