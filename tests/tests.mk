@@ -1,1 +1,91 @@
-# tests/: the guest root, the runner and the suites.
+# tests/: the guest's root folder, the host runner, the suites.
+#
+#   tests/host/    runs on the host: runner (boot + watchdog), summary
+#   tests/guest/   runs inside ./linux: init, lib (probes, policy
+#                  fixture), conformance (one file per rule), demo
+
+HOST_CC      := gcc -O2 -Wall -Wextra
+# kselftest_harness.h has unused parameters of its own.
+GUEST_CC     := gcc -static -O2 -Wall -Wextra -Wno-unused-parameter
+HOSTBIN      := $(BUILD)/host
+RUNNER       := $(HOSTBIN)/runner
+SUMMARY      := $(HOSTBIN)/summary
+HARNESS_DIR  := $(SRC)/tools/testing/selftests
+GUEST_LIB    := $(wildcard tests/guest/lib/*.c)
+GUEST_LIB_H  := $(wildcard tests/guest/lib/*.h)
+
+CONFORMANCE  := $(patsubst tests/guest/conformance/%.c,$(ROOTFS)/tests/conformance/%,\
+		  $(wildcard tests/guest/conformance/*.c))
+GUEST_TESTS  := $(CONFORMANCE)
+GUEST_PROGS  := $(ROOTFS)/init $(ROOTFS)/bin/pidns-demo $(GUEST_TESTS)
+
+# Per-program and whole-boot bounds, in seconds.
+TEST_TIMEOUT ?= 120
+BOOT_TIMEOUT ?= 900
+UML_MEM      ?= 256M
+UML_DIR      := $(BUILD)/uml
+UML_ARGS      = mem=$(UML_MEM) root=/dev/root rootfstype=hostfs rootflags=$(ROOTFS) rw \
+		console=tty0 quiet uml_dir=$(UML_DIR) init=/init
+
+$(HOSTBIN)/%: tests/host/%.c
+	@echo "  HOSTCC  $@"
+	$(Q)mkdir -p $(@D) && $(HOST_CC) $< -o $@
+
+$(ROOTFS)/init: tests/guest/init/init.c
+	@echo "  GUESTCC $@"
+	$(Q)mkdir -p $(@D) && $(GUEST_CC) $< -o $@
+
+$(ROOTFS)/bin/pidns-demo: tests/guest/demo/demo.c $(GUEST_LIB) $(GUEST_LIB_H) $(SRC_STAMP)
+	@echo "  GUESTCC $@"
+	$(Q)mkdir -p $(@D) && $(GUEST_CC) -Itests/guest/lib $< $(GUEST_LIB) -o $@ -lpthread
+
+$(ROOTFS)/tests/conformance/%: tests/guest/conformance/%.c $(GUEST_LIB) $(GUEST_LIB_H) $(SRC_STAMP)
+	@echo "  GUESTCC $@"
+	$(Q)mkdir -p $(@D) && $(GUEST_CC) -I$(HARNESS_DIR) -Itests/guest/lib $< $(GUEST_LIB) -o $@ -lpthread
+
+# busybox-static and its applets, and the mount points init uses.
+$(ROOTFS)/bin/busybox: | deps
+	@echo "  ROOTFS  $(ROOTFS)"
+	$(Q)mkdir -p $(ROOTFS)/bin $(addprefix $(ROOTFS)/,proc sys dev tmp results)
+	$(Q)cp /bin/busybox $@.tmp && mv $@.tmp $@
+	$(Q)for a in $$($@ --list); do [ -e $(ROOTFS)/bin/$$a ] || ln -s busybox $(ROOTFS)/bin/$$a; done
+
+.PHONY: rootfs
+rootfs: $(ROOTFS)/bin/busybox $(GUEST_PROGS)
+
+.PHONY: guest-tools
+guest-tools: $(RUNNER) $(SUMMARY) rootfs
+
+# The test programs TESTS selects (a glob on the name, e.g. 'rule1*' or
+# 'conformance/*'), or an error if it selects none.
+select_tests = sel=; for p in $(patsubst $(ROOTFS)/tests/%,%,$(GUEST_TESTS)); do \
+		case $$p in $(TESTS)|*/$(TESTS)) sel="$$sel $$p";; esac; done; \
+	[ -n "$$sel" ] || { echo "test: error: TESTS='$(TESTS)' matches no test program; \
+known: $(notdir $(GUEST_TESTS))" >&2; exit 2; }
+
+TESTS ?= *
+.PHONY: test
+test: kbuild guest-tools
+	$(Q)$(select_tests); \
+	rm -rf $(ROOTFS)/results $(BUILD)/test && mkdir -p $(ROOTFS)/results $(BUILD)/test; \
+	id=$$(cut -c1-8 /proc/sys/kernel/random/uuid); echo $$id > $(BUILD)/test/boot-id; \
+	echo "  BOOT    $(UML) (boot id $$id, build/kernel, policy per test)"; \
+	$(RUNNER) -q -t $(BOOT_TIMEOUT) -l $(BUILD)/test/console.log -- $(UML) $(UML_ARGS) \
+		umid=lab-test-$$id -- test $(TEST_TIMEOUT) $$sel; rc=$$?; \
+	cp -r $(ROOTFS)/results $(BUILD)/test/; \
+	$(SUMMARY) $(BUILD)/test/results $$sel; sum=$$?; \
+	[ $$rc = 0 ] || echo "test: error: the guest ended badly (runner status $$rc); console: build/test/console.log" >&2; \
+	[ $$rc = 0 ] && [ $$sum = 0 ]
+
+# The interactive targets boot the same kernel with POLICY selected.
+POLICY_ARG = sysctl.kernel.pid_ns_signal_policy=$(POLICY_VALUE_$(POLICY))
+
+.PHONY: run
+run: kbuild guest-tools
+	@echo "  BOOT    $(UML) (build/kernel, policy $(POLICY) at boot; the demo shows each policy)"
+	$(Q)$(RUNNER) -t 120 -- $(UML) $(UML_ARGS) $(POLICY_ARG) umid=lab-run-$$$$ -- run /bin/pidns-demo
+
+.PHONY: shell
+shell: kbuild guest-tools
+	@echo "  BOOT    $(UML) (build/kernel, policy $(POLICY), umid lab-shell); Ctrl-D or poweroff to leave"
+	$(Q)$(RUNNER) -i -- $(UML) $(UML_ARGS) $(POLICY_ARG) umid=lab-shell -- shell

@@ -30,6 +30,8 @@ struct probe_command {
 	int sig;
 	struct probe *child;		/* PROBE_SPAWN: valid in the probe, a fork */
 	struct probe_opts opts;		/* PROBE_SPAWN */
+	probe_fn fn;			/* PROBE_CALL */
+	long arg;			/* PROBE_CALL */
 };
 
 /* The probe this process is, for the signal handler. */
@@ -138,6 +140,8 @@ static int in_child(const struct probe_command *c, int *err)
 		return *err = errno, -1;
 	pid = fork();
 	if (pid == 0) {
+		/* The sender may be among the targets (kill(-1), kill(0)). */
+		signal(c->sig, SIG_IGN);
 		r.ret = kill(c->pid, c->sig);
 		r.err = r.ret ? errno : 0;
 		if (write(pipefd[1], &r, sizeof(r)) != sizeof(r))
@@ -183,6 +187,11 @@ static int run(struct probe_command *c, int *err)
 	case PROBE_SETPGID:
 		ret = setpgid(0, c->pid);
 		*err = ret ? errno : 0;
+		return ret;
+	case PROBE_CALL:
+		errno = 0;
+		ret = c->fn(c->arg);
+		*err = ret < 0 ? errno : 0;
 		return ret;
 	case PROBE_EXIT:
 		answer(self, 0, 0);
@@ -269,6 +278,16 @@ static int recv_answer(struct probe *p, struct probe_result *r, pid_t *sender)
 	return 0;
 }
 
+/* Send @c and wait for the probe's answer. */
+static int transact(struct probe *p, const struct probe_command *c, struct probe_result *r)
+{
+	struct probe_result dummy;
+
+	if (send(p->sock[0], c, sizeof(*c), MSG_NOSIGNAL) != sizeof(*c))
+		return -EPIPE;
+	return recv_answer(p, r ? r : &dummy, NULL);
+}
+
 static int await_hello(struct probe *p)
 {
 	struct probe_result hello;
@@ -300,11 +319,8 @@ int probe_start_in(struct probe *parent, struct probe *p, const struct probe_opt
 {
 	struct probe_command c = { .op = PROBE_SPAWN, .child = p, .opts = *opts };
 	struct probe_result r;
-	int ret;
+	int ret = transact(parent, &c, &r);
 
-	if (send(parent->sock[0], &c, sizeof(c), MSG_NOSIGNAL) != sizeof(c))
-		return -EPIPE;
-	ret = recv_answer(parent, &r, NULL);
 	if (ret)
 		return ret;
 	if (r.ret < 0)
@@ -315,11 +331,15 @@ int probe_start_in(struct probe *parent, struct probe *p, const struct probe_opt
 int probe_cmd(struct probe *p, enum probe_op op, pid_t pid, int sig, struct probe_result *r)
 {
 	struct probe_command c = { .op = op, .pid = pid, .sig = sig };
-	struct probe_result dummy;
 
-	if (send(p->sock[0], &c, sizeof(c), MSG_NOSIGNAL) != sizeof(c))
-		return -EPIPE;
-	return recv_answer(p, r ? r : &dummy, NULL);
+	return transact(p, &c, r);
+}
+
+int probe_call(struct probe *p, probe_fn fn, long arg, struct probe_result *r)
+{
+	struct probe_command c = { .op = PROBE_CALL, .fn = fn, .arg = arg };
+
+	return transact(p, &c, r);
 }
 
 bool probe_alive(struct probe *p)

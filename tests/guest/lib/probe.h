@@ -57,6 +57,7 @@ enum probe_op {
 	PROBE_KILL_SELF,	/* the probe itself calls kill(pid, sig) */
 	PROBE_SPAWN,		/* fork the probe given by index into its namespace */
 	PROBE_SETPGID,		/* setpgid(0, pid) */
+	PROBE_CALL,		/* the probe calls fn(arg): see probe_call() */
 	PROBE_EXIT,
 };
 
@@ -70,6 +71,13 @@ int probe_start(struct probe *p, const struct probe_opts *opts);
 int probe_start_in(struct probe *parent, struct probe *p, const struct probe_opts *opts);
 int probe_cmd(struct probe *p, enum probe_op op, pid_t pid, int sig, struct probe_result *r);
 bool probe_alive(struct probe *p);
+
+/*
+ * Run @fn(@arg) inside the probe: probes are forks of the test, so the
+ * function pointer is valid there.  @fn returns -1 with errno set on error.
+ */
+typedef int (*probe_fn)(long arg);
+int probe_call(struct probe *p, probe_fn fn, long arg, struct probe_result *r);
 
 /*
  * The fate of a probe that is the test's own child: how it ended, within

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rule 2: from its own and descendant namespaces a cinit gets only the
+ * signals it handles.  The same under both policies.
+ *
+ * A signal at SIG_DFL sent from inside is dropped and kill() returns 0,
+ * SIGKILL and SIGSTOP included.  A handled signal is delivered, with the
+ * sender's pid as cinit sees it.  SIGCONT resumes a stopped cinit whoever
+ * sends it: prepare_signal() acts before the ignore decision.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "policy.h"
+#include "probe.h"
+
+POLICY_FIXTURE(rule2);
+
+static const struct probe_opts cinit_dfl = {
+	.new_pidns = true, .disposition = PROBE_SIG_DFL,
+};
+static const struct probe_opts cinit_handler = {
+	.new_pidns = true, .disposition = PROBE_SIG_HANDLER,
+};
+
+/* A process inside cinit's namespace (a child of cinit) calls kill(1, sig). */
+static void kill_init_from_inside(struct __test_metadata *_metadata, int sig)
+{
+	struct probe_result r;
+	struct probe cinit;
+
+	probe_init(&cinit, "cinit", NULL);
+	ASSERT_EQ(0, probe_start(&cinit, &cinit_dfl));
+	ASSERT_EQ(0, probe_cmd(&cinit, PROBE_KILL, 1, sig, &r));
+	EXPECT_EQ(0, r.ret) TH_LOG("kill(1, %d) from inside: errno %d", sig, r.err);
+	EXPECT_TRUE(probe_alive(&cinit)) TH_LOG("cinit at SIG_DFL died of signal %d from inside", sig);
+}
+
+TEST_F(rule2, sigkill_from_inside_is_dropped)
+{
+	kill_init_from_inside(_metadata, SIGKILL);
+}
+
+TEST_F(rule2, sigstop_from_inside_is_dropped)
+{
+	kill_init_from_inside(_metadata, SIGSTOP);
+}
+
+TEST_F(rule2, sigterm_from_inside_is_dropped)
+{
+	kill_init_from_inside(_metadata, SIGTERM);
+}
+
+TEST_F(rule2, sigrtmin_from_inside_is_dropped)
+{
+	kill_init_from_inside(_metadata, SIGRTMIN);
+}
+
+TEST_F(rule2, blocked_sigterm_from_inside_then_unblocked)
+{
+	struct probe_result r;
+	struct probe cinit;
+
+	probe_init(&cinit, "cinit", NULL);
+	ASSERT_EQ(0, probe_start(&cinit, &cinit_dfl));
+	ASSERT_EQ(0, probe_cmd(&cinit, PROBE_BLOCK, 0, SIGTERM, NULL));
+	ASSERT_EQ(0, probe_cmd(&cinit, PROBE_KILL, 1, SIGTERM, &r));
+	EXPECT_EQ(0, r.ret);
+	probe_cmd(&cinit, PROBE_UNBLOCK, 0, SIGTERM, NULL);
+	EXPECT_TRUE(probe_alive(&cinit)) TH_LOG("cinit died of SIGTERM from inside on unblock");
+}
+
+TEST_F(rule2, handled_signal_from_inside_is_delivered)
+{
+	struct probe_result r;
+	struct probe cinit;
+	siginfo_t si;
+
+	probe_init(&cinit, "cinit", NULL);
+	ASSERT_EQ(0, probe_start(&cinit, &cinit_handler));
+	ASSERT_EQ(0, probe_cmd(&cinit, PROBE_KILL, 1, SIGUSR1, &r));
+	ASSERT_EQ(0, r.ret);
+	ASSERT_TRUE(probe_record(&cinit, "cinit", &si)) TH_LOG("cinit's handler never ran");
+	EXPECT_EQ(SIGUSR1, si.si_signo);
+	EXPECT_EQ(SI_USER, si.si_code);
+	/* The sender is cinit's first child: pid 2 in the new namespace. */
+	EXPECT_EQ(2, si.si_pid);
+}
+
+TEST_F(rule2, sigcont_from_inside_resumes_stopped_cinit)
+{
+	struct probe cinit, inside;
+	struct probe_result r;
+
+	probe_init(&cinit, "cinit", NULL);
+	probe_init(&inside, "inside", &cinit);
+	ASSERT_EQ(0, probe_start(&cinit, &cinit_dfl));
+	ASSERT_EQ(0, probe_start_in(&cinit, &inside, &(struct probe_opts){ 0 }));
+	ASSERT_EQ(0, kill(cinit.pid, SIGSTOP));
+	ASSERT_TRUE(probe_stopped(&cinit));
+	ASSERT_EQ(0, probe_cmd(&inside, PROBE_KILL_SELF, 1, SIGCONT, &r));
+	EXPECT_EQ(0, r.ret);
+	EXPECT_TRUE(probe_alive(&cinit)) TH_LOG("cinit did not resume on SIGCONT from inside");
+}
+
+/* A synchronous fault is forced: an untraced cinit dies of it. */
+static int fault(long arg)
+{
+	(void)arg;
+	return *(volatile int *)0;
+}
+
+TEST_F(rule2, sigsegv_fault_kills_cinit)
+{
+	struct probe cinit;
+	int status;
+
+	probe_init(&cinit, "cinit", NULL);
+	ASSERT_EQ(0, probe_start(&cinit, &cinit_dfl));
+	probe_call(&cinit, fault, 0, NULL);
+	status = probe_fate(&cinit);
+	ASSERT_TRUE(status != -1 && WIFSIGNALED(status)) TH_LOG("status %#x", status);
+	EXPECT_EQ(SIGSEGV, WTERMSIG(status));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rule 3: kill(-1) from inside a namespace stays inside it and its
+ * descendants.
+ *
+ * Both policies: the caller's namespace and its descendants are reached,
+ * the parent and sibling namespaces are not, the caller itself is skipped.
+ * upstream: the caller's own namespace init is skipped too (visible pid 1).
+ * rfc2007: it is a target (and gets the signal only if it handles it).
+ * Descendant namespaces' inits are targets under both; under rfc2007 the
+ * caller is their ancestor, so a default-action signal kills them.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "policy.h"
+#include "probe.h"
+
+POLICY_FIXTURE(rule3);
+
+static const struct probe_opts plain_handler = { .disposition = PROBE_SIG_HANDLER };
+static const struct probe_opts cinit_handler = {
+	.new_pidns = true, .disposition = PROBE_SIG_HANDLER,
+};
+static const struct probe_opts cinit_dfl = {
+	.new_pidns = true, .disposition = PROBE_SIG_DFL,
+};
+
+/*
+ * The world of one kill(-1): a parent-namespace process, namespace A (its
+ * cinit, a sibling), a descendant namespace B inside A (its cinit and a
+ * process), and a sibling namespace C (its cinit).  Everyone handles signals.
+ */
+struct world {
+	struct probe outside, a_init, a_sibling, b_init, b_proc, c_init;
+};
+
+static void build_world(struct __test_metadata *_metadata, struct world *w,
+			const struct probe_opts *a_init_opts, const struct probe_opts *b_init_opts)
+{
+	probe_init(&w->outside, "outside", NULL);
+	probe_init(&w->a_init, "a_init", &w->outside);
+	probe_init(&w->a_sibling, "a_sibling", &w->outside);
+	probe_init(&w->b_init, "b_init", &w->outside);
+	probe_init(&w->b_proc, "b_proc", &w->outside);
+	probe_init(&w->c_init, "c_init", &w->outside);
+	ASSERT_EQ(0, probe_start(&w->outside, &plain_handler));
+	ASSERT_EQ(0, probe_start(&w->a_init, a_init_opts));
+	ASSERT_EQ(0, probe_start_in(&w->a_init, &w->a_sibling, &plain_handler));
+	ASSERT_EQ(0, probe_start_in(&w->a_init, &w->b_init, b_init_opts));
+	ASSERT_EQ(0, probe_start_in(&w->b_init, &w->b_proc, &plain_handler));
+	ASSERT_EQ(0, probe_start(&w->c_init, &cinit_handler));
+}
+
+/* After a barrier with each probe that may receive, check who got @sig. */
+static bool got(struct world *w, struct probe *p, int sig)
+{
+	siginfo_t si;
+
+	if (!probe_alive(p))
+		return false;
+	return !probe_no_record(&w->outside, p->name) &&
+	       probe_record(&w->outside, p->name, &si) && si.si_signo == sig;
+}
+
+TEST_F(rule3, reaches_own_and_descendant_namespaces_only)
+{
+	struct probe_result r;
+	struct world w;
+
+	build_world(_metadata, &w, &cinit_handler, &cinit_handler);
+	/* A forked child of a_init: a non-init process of namespace A. */
+	ASSERT_EQ(0, probe_cmd(&w.a_init, PROBE_KILL, -1, SIGUSR1, &r));
+	ASSERT_EQ(0, r.ret) TH_LOG("kill(-1) from inside A: errno %d", r.err);
+	EXPECT_TRUE(got(&w, &w.a_sibling, SIGUSR1)) TH_LOG("A's other process missed it");
+	EXPECT_TRUE(got(&w, &w.b_init, SIGUSR1)) TH_LOG("descendant B's init missed it");
+	EXPECT_TRUE(got(&w, &w.b_proc, SIGUSR1)) TH_LOG("descendant B's process missed it");
+	EXPECT_FALSE(got(&w, &w.outside, SIGUSR1)) TH_LOG("the parent namespace got it");
+	EXPECT_FALSE(got(&w, &w.c_init, SIGUSR1)) TH_LOG("sibling namespace C got it");
+	EXPECT_EQ(rfc2007(variant), got(&w, &w.a_init, SIGUSR1))
+		TH_LOG("A's own init (with a handler): %s",
+		       rfc2007(variant) ? "missed it" : "got it");
+}
+
+TEST_F(rule3, descendant_init_at_sig_dfl)
+{
+	struct probe_result r;
+	struct world w;
+
+	build_world(_metadata, &w, &cinit_handler, &cinit_dfl);
+	ASSERT_EQ(0, probe_cmd(&w.a_init, PROBE_KILL, -1, SIGTERM, &r));
+	ASSERT_EQ(0, r.ret);
+	/* b_init's death tears down B: b_proc dies with it. */
+	EXPECT_EQ(!rfc2007(variant), probe_alive(&w.b_init))
+		TH_LOG("B's init at SIG_DFL, kill(-1, SIGTERM) from A, its ancestor");
+}
+
+TEST_F(rule3, only_own_init_left)
+{
+	struct probe_result r;
+	struct probe a_init;
+
+	probe_init(&a_init, "a_init", NULL);
+	ASSERT_EQ(0, probe_start(&a_init, &cinit_dfl));
+	ASSERT_EQ(0, probe_cmd(&a_init, PROBE_KILL, -1, SIGUSR1, &r));
+	if (rfc2007(variant)) {
+		EXPECT_EQ(0, r.ret) TH_LOG("own init is a target: kill(-1) should find it");
+	} else {
+		EXPECT_EQ(-1, r.ret);
+		EXPECT_EQ(ESRCH, r.err) TH_LOG("own init is skipped: no target, ESRCH");
+	}
+	EXPECT_TRUE(probe_alive(&a_init)) TH_LOG("A's init at SIG_DFL died of its own namespace's kill(-1)");
+}
+
+TEST_F(rule3, cinit_alone_gets_esrch)
+{
+	struct probe_result r;
+	struct probe a_init;
+
+	probe_init(&a_init, "a_init", NULL);
+	ASSERT_EQ(0, probe_start(&a_init, &cinit_dfl));
+	ASSERT_EQ(0, probe_cmd(&a_init, PROBE_KILL_SELF, -1, SIGUSR1, &r));
+	EXPECT_EQ(-1, r.ret);
+	EXPECT_EQ(ESRCH, r.err) TH_LOG("the caller is always skipped");
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rule 4: a sender with no pid in the receiver's namespace shows up as
+ * pid 0 (upstream) or as the kernel: pid 0, uid 0, SI_KERNEL (rfc2007).
+ *
+ * upstream keeps si_code (SI_USER, SI_TKILL, SI_QUEUE, SI_MESGQ) and maps
+ * si_uid into the receiver's user namespace (65534 when unmapped).  A
+ * visible sender keeps its pid (as the receiver sees it) under both, and
+ * kernel-built SIGCHLD is never rewritten.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <mqueue.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "policy.h"
+#include "probe.h"
+
+POLICY_FIXTURE(rule4);
+
+static const struct probe_opts cinit_handler = {
+	.new_pidns = true, .disposition = PROBE_SIG_HANDLER,
+};
+static const struct probe_opts plain_handler = { .disposition = PROBE_SIG_HANDLER };
+
+/* What a process in a child namespace sees of a root-namespace sender. */
+#define EXPECT_INVISIBLE_SENDER(si, upstream_code, upstream_uid) do {		\
+	EXPECT_EQ(0, (si).si_pid);						\
+	if (rfc2007(variant)) {							\
+		EXPECT_EQ(SI_KERNEL, (si).si_code);				\
+		EXPECT_EQ(0, (si).si_uid);					\
+	} else {								\
+		EXPECT_EQ(upstream_code, (si).si_code);				\
+		EXPECT_EQ(upstream_uid, (si).si_uid);				\
+	}									\
+} while (0)
+
+/* A non-init process in a child namespace, with a handler. */
+static void start_receiver(struct __test_metadata *_metadata, struct probe *cinit,
+			   struct probe *receiver, const struct probe_opts *cinit_opts)
+{
+	probe_init(cinit, "cinit", NULL);
+	probe_init(receiver, "receiver", cinit);
+	ASSERT_EQ(0, probe_start(cinit, cinit_opts));
+	ASSERT_EQ(0, probe_start_in(cinit, receiver, &plain_handler));
+}
+
+TEST_F(rule4, kill_from_parent_ns)
+{
+	struct probe cinit, receiver;
+	siginfo_t si;
+
+	start_receiver(_metadata, &cinit, &receiver, &cinit_handler);
+	ASSERT_EQ(0, kill(receiver.pid, SIGUSR1));
+	ASSERT_TRUE(probe_record(&receiver, "receiver", &si)) TH_LOG("no SIGUSR1 arrived");
+	EXPECT_INVISIBLE_SENDER(si, SI_USER, 0);
+}
+
+TEST_F(rule4, tgkill_from_parent_ns)
+{
+	struct probe cinit, receiver;
+	siginfo_t si;
+
+	start_receiver(_metadata, &cinit, &receiver, &cinit_handler);
+	ASSERT_EQ(0, syscall(SYS_tgkill, receiver.pid, receiver.pid, SIGUSR1));
+	ASSERT_TRUE(probe_record(&receiver, "receiver", &si));
+	EXPECT_INVISIBLE_SENDER(si, SI_TKILL, 0);
+}
+
+TEST_F(rule4, sigqueue_from_parent_ns_keeps_value)
+{
+	struct probe cinit, receiver;
+	siginfo_t si;
+
+	start_receiver(_metadata, &cinit, &receiver, &cinit_handler);
+	ASSERT_EQ(0, sigqueue(receiver.pid, SIGRTMIN, (union sigval){ .sival_int = 42 }));
+	ASSERT_TRUE(probe_record(&receiver, "receiver", &si));
+	EXPECT_INVISIBLE_SENDER(si, SI_QUEUE, 0);
+	EXPECT_EQ(42, si.si_value.sival_int) TH_LOG("si_value is left in the union");
+}
+
+TEST_F(rule4, kill_to_cinit_with_handler)
+{
+	struct probe cinit;
+	siginfo_t si;
+
+	probe_init(&cinit, "cinit", NULL);
+	ASSERT_EQ(0, probe_start(&cinit, &cinit_handler));
+	ASSERT_EQ(0, kill(cinit.pid, SIGUSR1));
+	ASSERT_TRUE(probe_record(&cinit, "cinit", &si));
+	EXPECT_INVISIBLE_SENDER(si, SI_USER, 0);
+}
+
+/* Root in a user namespace with no uid map: the sender's uid is unmapped. */
+TEST_F(rule4, kill_across_unmapped_user_ns)
+{
+	const struct probe_opts cinit_userns = {
+		.new_pidns = true, .new_userns = true, .disposition = PROBE_SIG_HANDLER,
+	};
+	struct probe cinit;
+	siginfo_t si;
+
+	probe_init(&cinit, "cinit", NULL);
+	ASSERT_EQ(0, probe_start(&cinit, &cinit_userns));
+	ASSERT_EQ(0, kill(cinit.pid, SIGUSR1));
+	ASSERT_TRUE(probe_record(&cinit, "cinit", &si));
+	EXPECT_INVISIBLE_SENDER(si, SI_USER, 65534);
+}
+
+/*
+ * A visible sender: cinit signals its own process group, which it shares
+ * with its parent in the root namespace.  (getppid() is 0 across the
+ * boundary, so kill(getppid(), ...) would be kill(0, ...) by accident.)
+ *
+ * 6.12 does not translate a visible sender's pid: si_pid is filled in the
+ * sender's namespace (prepare_kill_siginfo: task_tgid_vnr) and only the
+ * invisible case is rewritten, so the parent sees 1, not cinit's pid in
+ * its own namespace.  Neither policy changes that.
+ */
+TEST_F(rule4, visible_sender_in_child_ns_reports_its_own_view)
+{
+	struct probe parent, cinit;
+	struct probe_result r;
+	siginfo_t si;
+
+	probe_init(&parent, "parent", NULL);
+	probe_init(&cinit, "cinit", &parent);
+	ASSERT_EQ(0, probe_start(&parent, &plain_handler));
+	ASSERT_EQ(0, probe_cmd(&parent, PROBE_SETPGID, 0, 0, &r));
+	ASSERT_EQ(0, probe_start_in(&parent, &cinit, &cinit_handler));
+	ASSERT_EQ(0, probe_cmd(&cinit, PROBE_KILL_SELF, 0, SIGUSR1, &r));
+	ASSERT_EQ(0, r.ret) TH_LOG("kill(0) errno %d", r.err);
+	ASSERT_TRUE(probe_record(&parent, "parent", &si));
+	EXPECT_EQ(1, si.si_pid) TH_LOG("cinit's pid in its own namespace (it is %d here)", cinit.pid);
+	EXPECT_EQ(SI_USER, si.si_code);
+	EXPECT_EQ(0, si.si_uid);
+}
+
+static siginfo_t sigchld_info;
+static volatile sig_atomic_t sigchld_seen;
+
+static void catch_sigchld(int sig, siginfo_t *si, void *uc)
+{
+	sigchld_info = *si;
+	sigchld_seen = 1;
+}
+
+static void catch_sigchld_of(struct __test_metadata *_metadata)
+{
+	struct sigaction sa = { .sa_sigaction = catch_sigchld, .sa_flags = SA_SIGINFO };
+
+	sigchld_seen = 0;
+	ASSERT_EQ(0, sigaction(SIGCHLD, &sa, NULL));
+}
+
+static bool await_sigchld(void)
+{
+	for (int ms = 0; ms < PROBE_TIMEOUT_MS && !sigchld_seen; ms++)
+		usleep(1000);
+	return sigchld_seen;
+}
+
+/* Kernel-built SIGCHLD is never masqueraded: the parent sees cinit's pid. */
+TEST_F(rule4, sigchld_when_cinit_exits)
+{
+	struct probe cinit;
+
+	catch_sigchld_of(_metadata);
+	probe_init(&cinit, "cinit", NULL);
+	ASSERT_EQ(0, probe_start(&cinit, &cinit_handler));
+	probe_cmd(&cinit, PROBE_EXIT, 0, 0, NULL);
+	ASSERT_TRUE(await_sigchld()) TH_LOG("no SIGCHLD for cinit's exit");
+	EXPECT_EQ(CLD_EXITED, sigchld_info.si_code);
+	EXPECT_EQ(cinit.pid, sigchld_info.si_pid);
+}
+
+TEST_F(rule4, sigchld_cld_stopped)
+{
+	struct probe cinit;
+
+	catch_sigchld_of(_metadata);
+	probe_init(&cinit, "cinit", NULL);
+	ASSERT_EQ(0, probe_start(&cinit, &cinit_handler));
+	ASSERT_EQ(0, kill(cinit.pid, SIGSTOP));
+	ASSERT_TRUE(await_sigchld()) TH_LOG("no SIGCHLD for cinit's stop");
+	EXPECT_EQ(CLD_STOPPED, sigchld_info.si_code);
+	EXPECT_EQ(cinit.pid, sigchld_info.si_pid);
+	kill(cinit.pid, SIGKILL);
+}
+
+/* mq_notify registered by cinit, mq_send from the root namespace. */
+static int notify_sigusr1(long mqd)
+{
+	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1 };
+
+	return mq_notify((mqd_t)mqd, &ev);
+}
+
+TEST_F(rule4, mq_notify_from_parent_ns)
+{
+	struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = 8 };
+	struct probe cinit;
+	struct probe_result r;
+	siginfo_t si;
+	mqd_t mqd;
+
+	mq_unlink("/rule4");
+	mqd = mq_open("/rule4", O_RDWR | O_CREAT | O_EXCL, 0600, &attr);
+	ASSERT_NE((mqd_t)-1, mqd) TH_LOG("mq_open: %s", strerror(errno));
+	probe_init(&cinit, "cinit", NULL);
+	ASSERT_EQ(0, probe_start(&cinit, &cinit_handler));
+	ASSERT_EQ(0, probe_call(&cinit, notify_sigusr1, mqd, &r));
+	ASSERT_EQ(0, r.ret) TH_LOG("mq_notify: errno %d", r.err);
+	ASSERT_EQ(0, mq_send(mqd, "x", 1, 0));
+	ASSERT_TRUE(probe_record(&cinit, "cinit", &si));
+	EXPECT_INVISIBLE_SENDER(si, SI_MESGQ, 0);
+	mq_close(mqd);
+	mq_unlink("/rule4");
+}
+
+TEST_HARNESS_MAIN

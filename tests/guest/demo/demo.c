@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pidns-demo: the five rules in action, as a table.
+ *
+ * Runs in the guest's root namespace (make run).  Each rule is one small
+ * experiment built from the test suite's probes; the table shows what the
+ * processes observed, under each policy the kernel offers (one column if
+ * the kernel has no kernel.pid_ns_signal_policy).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "policy.h"
+#include "probe.h"
+
+#define CELL 40
+
+static const struct probe_opts cinit_dfl = { .new_pidns = true };
+static const struct probe_opts cinit_handler = {
+	.new_pidns = true, .disposition = PROBE_SIG_HANDLER,
+};
+static const struct probe_opts plain_handler = { .disposition = PROBE_SIG_HANDLER };
+
+static const char *code_name(int code)
+{
+	switch (code) {
+	case SI_USER: return "SI_USER";
+	case SI_KERNEL: return "SI_KERNEL";
+	case SI_QUEUE: return "SI_QUEUE";
+	case SI_TKILL: return "SI_TKILL";
+	}
+	return "other";
+}
+
+/* The fate of a cinit after a signal: "lives" or "killed by SIGxxx". */
+static void fate(struct probe *cinit, char *out)
+{
+	int status;
+
+	if (probe_alive(cinit)) {
+		strcpy(out, "cinit lives");
+		probe_stop(cinit);
+		waitpid(cinit->pid, NULL, 0);
+		return;
+	}
+	status = probe_fate(cinit);
+	if (status != -1 && WIFSIGNALED(status))
+		sprintf(out, "cinit killed by %s", sigabbrev_np(WTERMSIG(status)));
+	else
+		strcpy(out, "cinit gone");
+}
+
+static void rule1(char *out)
+{
+	struct probe cinit;
+
+	probe_init(&cinit, "cinit", NULL);
+	if (probe_start(&cinit, &cinit_dfl) || kill(cinit.pid, SIGTERM)) {
+		sprintf(out, "setup failed: %s", strerror(errno));
+		return;
+	}
+	fate(&cinit, out);
+}
+
+static void rule2(char *out)
+{
+	struct probe cinit;
+	struct probe_result r;
+
+	probe_init(&cinit, "cinit", NULL);
+	if (probe_start(&cinit, &cinit_dfl) || probe_cmd(&cinit, PROBE_KILL, 1, SIGKILL, &r)) {
+		strcpy(out, "setup failed");
+		return;
+	}
+	fate(&cinit, out);
+}
+
+static void rule3(char *out)
+{
+	struct probe cinit, sibling;
+	struct probe_result r;
+	siginfo_t si;
+
+	probe_init(&cinit, "cinit", NULL);
+	probe_init(&sibling, "sibling", &cinit);
+	if (probe_start(&cinit, &cinit_handler) ||
+	    probe_start_in(&cinit, &sibling, &plain_handler) ||
+	    probe_cmd(&cinit, PROBE_KILL, -1, SIGUSR1, &r)) {
+		strcpy(out, "setup failed");
+		return;
+	}
+	probe_alive(&sibling);
+	probe_alive(&cinit);
+	sprintf(out, "sibling %s, cinit %s",
+		probe_no_record(&cinit, "sibling") ? "missed" : "got it",
+		probe_no_record(&cinit, "cinit") ? "missed" : "ran its handler");
+	probe_record(&cinit, "sibling", &si);
+	probe_record(&cinit, "cinit", &si);
+	probe_stop(&cinit);
+	waitpid(cinit.pid, NULL, 0);
+}
+
+static void rule4(char *out)
+{
+	struct probe cinit;
+	siginfo_t si;
+
+	probe_init(&cinit, "cinit", NULL);
+	if (probe_start(&cinit, &cinit_handler) || kill(cinit.pid, SIGUSR1) ||
+	    !probe_record(&cinit, "cinit", &si)) {
+		strcpy(out, "no signal");
+		return;
+	}
+	sprintf(out, "si_pid %d si_uid %d %s", si.si_pid, si.si_uid, code_name(si.si_code));
+	probe_stop(&cinit);
+	waitpid(cinit.pid, NULL, 0);
+}
+
+static void rule5(char *out)
+{
+	struct probe cinit, receiver;
+	int pipefd[2];
+	siginfo_t si;
+
+	probe_init(&cinit, "cinit", NULL);
+	probe_init(&receiver, "receiver", &cinit);
+	if (pipe(pipefd) || probe_start(&cinit, &cinit_handler) ||
+	    probe_start_in(&cinit, &receiver, &plain_handler) ||
+	    fcntl(pipefd[0], F_SETOWN, receiver.pid) ||
+	    fcntl(pipefd[0], F_SETFL, O_ASYNC) || write(pipefd[1], "x", 1) != 1) {
+		strcpy(out, "setup failed");
+		return;
+	}
+	if (probe_record(&cinit, "receiver", &si))
+		sprintf(out, "%s arrived, %s", sigabbrev_np(si.si_signo), code_name(si.si_code));
+	else
+		strcpy(out, "nothing arrived");
+	close(pipefd[0]);
+	close(pipefd[1]);
+	probe_stop(&cinit);
+	waitpid(cinit.pid, NULL, 0);
+}
+
+static const struct experiment {
+	const char *rule;
+	const char *action;
+	void (*run)(char *out);
+} experiments[] = {
+	{ "1 ancestor -> cinit", "root ns: kill(cinit, SIGTERM), SIG_DFL", rule1 },
+	{ "2 inside -> cinit", "ns child: kill(1, SIGKILL), SIG_DFL", rule2 },
+	{ "3 kill(-1) scope", "ns child: kill(-1, SIGUSR1)", rule3 },
+	{ "4 masquerade", "root ns: kill(cinit, SIGUSR1), handler", rule4 },
+	{ "5 SIGIO owner", "root ns: F_SETOWN ns process, write", rule5 },
+};
+
+int main(void)
+{
+	static const char *const names[] = { "upstream", "rfc2007" };
+	char cells[5][2][CELL * 2];
+	int saved = policy_get();
+	int columns = saved == POLICY_NONE ? 1 : 2;
+	int i, c;
+
+	for (c = 0; c < columns; c++) {
+		if (saved != POLICY_NONE)
+			policy_write(c ? "1" : "0", 1);
+		for (i = 0; i < 5; i++)
+			experiments[i].run(cells[i][c]);
+	}
+	if (saved != POLICY_NONE)
+		policy_restore(saved);
+
+	printf("\nSignals in pid namespaces: what the processes observed\n");
+	if (saved == POLICY_NONE)
+		printf("(this kernel has no %s: upstream only)\n", POLICY_SYSCTL);
+	printf("\n%-20s %-42s", "rule", "experiment");
+	for (c = 0; c < columns; c++)
+		printf(" %-*s", CELL, names[c]);
+	printf("\n");
+	for (i = 0; i < 5; i++) {
+		printf("%-20s %-42s", experiments[i].rule, experiments[i].action);
+		for (c = 0; c < columns; c++)
+			printf(" %-*s", CELL, cells[i][c]);
+		printf("\n");
+	}
+	printf("\n");
+	return 0;
+}
