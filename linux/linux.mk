@@ -48,7 +48,7 @@ linux-src: $(SRC_STAMP)
 .PHONY: patches
 patches: $(SRC_STAMP)
 	$(Q)rm -f linux/patches/*.patch
-	$(Q)git -C $(SRC) format-patch -q --zero-commit --no-signature \
+	$(Q)git -C $(SRC) format-patch -q --numbered --zero-commit --no-signature \
 		-o $(CURDIR)/linux/patches lab-base..HEAD
 	$(Q){ echo '# The patch series, applied in this order by linux/prepare-src.sh.'; \
 		cd linux/patches && ls *.patch; } > $(SERIES)
@@ -59,8 +59,8 @@ patches: $(SRC_STAMP)
 .PHONY: checkpatch
 checkpatch: $(SRC_STAMP)
 	$(Q)fail=0; for p in $(PATCHES); do \
-		out=$$(cd $(SRC) && perl scripts/checkpatch.pl --strict --no-tree -q $(CURDIR)/$$p) || fail=1; \
-		echo "  CHECK   $$p: $$(echo "$$out" | grep '^total:' || echo clean)"; \
+		out=$$(cd $(SRC) && perl scripts/checkpatch.pl --strict --no-tree $(CURDIR)/$$p) || fail=1; \
+		echo "  CHECK   $$p: $$(echo "$$out" | grep '^total:')"; \
 		echo "$$out" | grep -E '^(ERROR|WARNING|CHECK)' ; \
 	done; exit $$fail
 
