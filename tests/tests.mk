@@ -5,8 +5,8 @@
 #                  fixture), conformance (one file per rule), demo
 
 HOST_CC      := gcc -O2 -Wall -Wextra
-# kselftest_harness.h has unused parameters of its own.
-GUEST_CC     := gcc -static -O2 -Wall -Wextra -Wno-unused-parameter
+# kselftest_harness.h has unused parameters and setjmp locals of its own.
+GUEST_CC     := gcc -static -O2 -Wall -Wextra -Wno-unused-parameter -Wno-clobbered
 HOSTBIN      := $(BUILD)/host
 RUNNER       := $(HOSTBIN)/runner
 SUMMARY      := $(HOSTBIN)/summary

@@ -34,10 +34,10 @@ static const struct probe_opts plain_handler = { .disposition = PROBE_SIG_HANDLE
 	EXPECT_EQ(0, (si).si_pid);						\
 	if (rfc2007(variant)) {							\
 		EXPECT_EQ(SI_KERNEL, (si).si_code);				\
-		EXPECT_EQ(0, (si).si_uid);					\
+		EXPECT_EQ(0U, (si).si_uid);					\
 	} else {								\
 		EXPECT_EQ(upstream_code, (si).si_code);				\
-		EXPECT_EQ(upstream_uid, (si).si_uid);				\
+		EXPECT_EQ((uid_t)(upstream_uid), (si).si_uid);			\
 	}									\
 } while (0)
 
@@ -139,7 +139,7 @@ TEST_F(rule4, visible_sender_in_child_ns_reports_its_own_view)
 	ASSERT_TRUE(probe_record(&parent, "parent", &si));
 	EXPECT_EQ(1, si.si_pid) TH_LOG("cinit's pid in its own namespace (it is %d here)", cinit.pid);
 	EXPECT_EQ(SI_USER, si.si_code);
-	EXPECT_EQ(0, si.si_uid);
+	EXPECT_EQ(0U, si.si_uid);
 }
 
 static siginfo_t sigchld_info;
