@@ -61,7 +61,7 @@ checkpatch: $(SRC_STAMP)
 	$(Q)fail=0; for p in $(PATCHES); do \
 		out=$$(cd $(SRC) && perl scripts/checkpatch.pl --strict --no-tree $(CURDIR)/$$p) || fail=1; \
 		echo "  CHECK   $$p: $$(echo "$$out" | grep '^total:')"; \
-		echo "$$out" | grep -E '^(ERROR|WARNING|CHECK)' ; \
+		echo "$$out" | grep -E -A3 '^(ERROR|WARNING|CHECK)' ; \
 	done; exit $$fail
 
 .PHONY: kernel-version

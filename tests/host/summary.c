@@ -6,7 +6,8 @@
  *
  * RESULTS_DIR is the guest's /results: summary.tap (one line per program,
  * written by the guest init) and PROGRAM.tap (each program's own TAP, as
- * the kselftest harness prints it).  Every test case counts once; a
+ * the kselftest harness prints it, or a KUnit suite's KTAP, whose nested
+ * results count at the deepest level only).  Every test case counts once; a
  * program that crashed, hung or never ran counts as one failure of its
  * own, named.  A failed case is printed with the harness's diagnostics,
  * which say what was expected and what the guest observed.
@@ -90,7 +91,8 @@ static int count_program(const char *dir, const char *program, const char *suite
 	char path[4096], line[4096], diag[8192] = "", running[1024] = "", top[4096];
 	const char *v = verdict(dir, program, top, sizeof(top));
 	bool top_ok = v && !strncmp(v, "ok ", 3);
-	int failed = 0;
+	int failed = 0, indent, last_indent = 0;
+	bool parent;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s.tap", dir, program);
@@ -100,6 +102,10 @@ static int count_program(const char *dir, const char *program, const char *suite
 		bool ok;
 
 		chomp(line);
+		/* KTAP nests by indentation: a parent's line follows its children. */
+		indent = strspn(line, " ");
+		memmove(line, line + indent, strlen(line + indent) + 1);
+		parent = indent < last_indent;
 		if (!strncmp(line, "#  RUN ", 7)) {
 			snprintf(running, sizeof(running), "%s", line + 7 + strspn(line + 7, " "));
 			diag[0] = '\0';
@@ -113,8 +119,9 @@ static int count_program(const char *dir, const char *program, const char *suite
 		ok = !strncmp(line, "ok ", 3);
 		if (!ok && strncmp(line, "not ok ", 7))
 			continue;
+		last_indent = indent;
 		name = strchr(line + (ok ? 3 : 7), ' ');
-		if (!name)
+		if (!name || parent)
 			continue;
 		name++;
 		running[0] = '\0';
@@ -144,6 +151,19 @@ static int count_program(const char *dir, const char *program, const char *suite
 	return failed + 1;
 }
 
+/* The guest init writes /results/status last, before powering off. */
+static bool guest_finished(const char *dir)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/status", dir);
+	f = fopen(path, "r");
+	if (f)
+		fclose(f);
+	return f != NULL;
+}
+
 int main(int argc, char **argv)
 {
 	int passed = 0, failed = 0, skipped = 0, i;
@@ -157,6 +177,11 @@ int main(int argc, char **argv)
 
 		snprintf(suite, sizeof(suite), "%.*s", (int)strcspn(argv[i], "/"), argv[i]);
 		count_program(argv[1], argv[i], suite);
+	}
+	if (!guest_finished(argv[1])) {
+		printf("FAIL guest: it did not finish the run (no %s/status): see the console log\n",
+		       argv[1]);
+		tally_for("guest", "-")->failed++;
 	}
 	for (i = 0; i < nr_tallies; i++) {
 		struct tally *t = &tallies[i];

@@ -2,6 +2,10 @@
 /*
  * pidns-demo: the five rules in action, as a table.
  *
+ *	pidns-demo		every experiment, under each policy
+ *	pidns-demo RULE		one experiment (1-5), under the current policy:
+ *				the scenarios gdb steps through (tests/gdb/)
+ *
  * Runs in the guest's root namespace (make run).  Each rule is one small
  * experiment built from the test suite's probes; the table shows what the
  * processes observed, under each policy the kernel offers (one column if
@@ -12,6 +16,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -138,7 +143,8 @@ static void rule5(char *out)
 		return;
 	}
 	if (probe_record(&cinit, "receiver", &si))
-		sprintf(out, "%s arrived, %s", sigabbrev_np(si.si_signo), code_name(si.si_code));
+		sprintf(out, "%s arrived, %s", si.si_signo == SIGIO ? "IO" : sigabbrev_np(si.si_signo),
+			code_name(si.si_code));
 	else
 		strcpy(out, "nothing arrived");
 	close(pipefd[0]);
@@ -159,13 +165,30 @@ static const struct experiment {
 	{ "5 SIGIO owner", "root ns: F_SETOWN ns process, write", rule5 },
 };
 
-int main(void)
+static int run_one(const char *rule)
+{
+	int i = atoi(rule) - 1;
+	char cell[CELL * 2];
+
+	if (i < 0 || i >= 5) {
+		fprintf(stderr, "pidns-demo: no experiment \"%s\": give 1 to 5\n", rule);
+		return 2;
+	}
+	experiments[i].run(cell);
+	printf("%s: %s: %s\n", experiments[i].rule, experiments[i].action, cell);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	static const char *const names[] = { "upstream", "rfc2007" };
 	char cells[5][2][CELL * 2];
 	int saved = policy_get();
 	int columns = saved == POLICY_NONE ? 1 : 2;
 	int i, c;
+
+	if (argc > 1)
+		return run_one(argv[1]);
 
 	for (c = 0; c < columns; c++) {
 		if (saved != POLICY_NONE)

@@ -4,7 +4,9 @@
  *
  *	init -- test <seconds> <program>...	run each /tests/<program> with a
  *						time limit, TAP to the console and
- *						to /results, then power off
+ *						to /results, then power off; a
+ *						program "kunit/<suite>" is the KTAP
+ *						of that KUnit suite, run at boot
  *	init -- run <program> [args...]		run one program, then power off
  *	init -- shell				an interactive busybox shell
  *
@@ -188,6 +190,41 @@ static enum outcome run_test(const char *name, int limit_s, int *status)
 	return WIFEXITED(*status) && WEXITSTATUS(*status) == 0 ? PASSED : FAILED;
 }
 
+/*
+ * A KUnit suite ran at boot (kunit.enable=1): copy its KTAP from debugfs.
+ * It passed if its own top-level result line says so.
+ */
+static enum outcome collect_kunit(const char *name, int *status)
+{
+	char path[256], log[256], line[1024];
+	bool passed = false, seen = false;
+	FILE *in, *out;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/kunit/%s/results",
+		 name + strlen("kunit/"));
+	snprintf(log, sizeof(log), RESULTS "/kunit");
+	mkdir(log, 0755);
+	snprintf(log, sizeof(log), RESULTS "/%s.tap", name);
+	in = fopen(path, "r");
+	out = fopen(log, "w");
+	while (in && out && fgets(line, sizeof(line), in)) {
+		fputs(line, stdout);
+		fputs(line, out);
+		if (!strncmp(line, "ok ", 3) || !strncmp(line, "not ok ", 7)) {
+			seen = true;
+			passed = line[0] == 'o';
+		}
+	}
+	if (!in)
+		printf("Bail out! no KUnit results at %s (kunit.enable=1?)\n", path);
+	if (in)
+		fclose(in);
+	if (out)
+		fclose(out);
+	*status = 0;
+	return seen && passed ? PASSED : FAILED;
+}
+
 static bool run_tests(int limit_s, int count, char **names)
 {
 	FILE *summary = fopen(RESULTS "/summary.tap", "w");
@@ -203,7 +240,10 @@ static bool run_tests(int limit_s, int count, char **names)
 
 		printf("# running %s\n", names[i]);
 		fflush(stdout);
-		o = run_test(names[i], limit_s, &status);
+		if (!strncmp(names[i], "kunit/", 6))
+			o = collect_kunit(names[i], &status);
+		else
+			o = run_test(names[i], limit_s, &status);
 		if (o == PASSED)
 			snprintf(line, sizeof(line), "ok %d %s", i + 1, names[i]);
 		else if (o == TIMED_OUT)
