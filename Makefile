@@ -72,7 +72,7 @@ help:
 	@echo '  patches      export build/src commits back to linux/patches (git format-patch)'
 	@echo '  checkpatch   scripts/checkpatch.pl --strict over the series'
 	@echo '  kernel-version  print the pinned and the unpacked kernel source'
-	@echo '  bench        measure build, boot and suite times'
+	@echo '  bench        boot, suite and rebuild times (BENCH_COLD=1: cold builds too)'
 	@echo '  clean        remove build outputs (keeps the unpacked tree)'
 	@echo '  distclean    remove build/ entirely'
 	@echo 'Variables: V=1 (full commands), POLICY=upstream|rfc2007, TESTS=<glob>'

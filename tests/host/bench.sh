@@ -30,8 +30,8 @@ times=$(i=0; while [ $i -lt "$boots" ]; do
 	i=$((i + 1))
 done)
 report "boot + init + power-off (median of $boots)" "$(echo "$times" | median)"
-report "  fastest / slowest" "$(echo "$times" | sort -n | head -1)"
-printf '  %-52s %8.3f s\n' "" "$(echo "$times" | sort -n | tail -1)"
+printf '  %-52s %8.3f s .. %.3f s\n' "  range" "$(echo "$times" | sort -n | head -1)" \
+	"$(echo "$times" | sort -n | tail -1)"
 
 t0=$(now)
 touch "$src/kernel/signal.c"
