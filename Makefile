@@ -58,6 +58,7 @@ deps:
 	{ echo "deps: error: apt-get could not install:$$missing" >&2; exit 1; }
 include linux/linux.mk
 include tests/tests.mk
+include tests/gdb/gdb.mk
 
 .PHONY: help
 help:
@@ -67,6 +68,9 @@ help:
 	@echo '               TESTS=<glob> runs the matching test programs only'
 	@echo '  linux        (default) build ./linux from the pinned source + patch series'
 	@echo '  shell        boot ./linux into an interactive busybox shell'
+	@echo '  gdb          gdb on the kernel: SCENARIO=<name> stops in that rule'"'"'s helper, else boots a shell'
+	@echo '  gdb-check    every gdb scenario, scripted (part of make test)'
+	@echo '  gdb-attach   gdb on a guest started by make shell'
 	@echo '  deps         install the Debian packages the lab needs'
 	@echo '  linux-src    prepare build/src, a git tree with one commit per patch'
 	@echo '  patches      export build/src commits back to linux/patches (git format-patch)'

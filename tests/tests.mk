@@ -61,23 +61,25 @@ guest-tools: $(RUNNER) $(SUMMARY) rootfs
 
 # The test programs TESTS selects (a glob on the name, e.g. 'rule1*' or
 # 'conformance/*'), or an error if it selects none.
-select_tests = sel=; for p in $(KUNIT_SUITES) $(patsubst $(ROOTFS)/tests/%,%,$(GUEST_TESTS)); do \
+select_tests = sel=; for p in $(KUNIT_SUITES) $(patsubst $(ROOTFS)/tests/%,%,$(GUEST_TESTS)) gdb/scenarios; do \
 		case $$p in $(TESTS)|*/$(TESTS)) sel="$$sel $$p";; esac; done; \
 	[ -n "$$sel" ] || { echo "test: error: TESTS='$(TESTS)' matches no test program; \
-known: $(KUNIT_SUITES) $(notdir $(GUEST_TESTS))" >&2; exit 2; }; \
-	case "$$sel" in *kunit/*) sel_kunit=kunit.enable=1;; *) sel_kunit=;; esac
+known: $(KUNIT_SUITES) $(notdir $(GUEST_TESTS)) gdb/scenarios" >&2; exit 2; }; \
+	case "$$sel" in *kunit/*) sel_kunit=kunit.enable=1;; *) sel_kunit=;; esac; \
+	guest_sel=$$(echo $$sel | tr ' ' '\n' | grep -v '^gdb/' | tr '\n' ' ')
 
 TESTS ?= *
 .PHONY: test
-test: kbuild guest-tools
+test: kbuild guest-tools $(GDB_ENV)
 	$(Q)$(select_tests); \
 	rm -rf $(ROOTFS)/results $(BUILD)/test && mkdir -p $(ROOTFS)/results $(BUILD)/test; \
 	id=$$(cut -c1-8 /proc/sys/kernel/random/uuid); echo $$id > $(BUILD)/test/boot-id; \
 	echo "  BOOT    $(UML) (boot id $$id, build/kernel, policy per test)"; \
 	$(RUNNER) -q -t $(BOOT_TIMEOUT) -l $(BUILD)/test/console.log -- $(UML) $(UML_ARGS) \
-		$$sel_kunit umid=lab-test-$$id -- test $(TEST_TIMEOUT) $$sel; rc=$$?; \
+		$$sel_kunit umid=lab-test-$$id -- test $(TEST_TIMEOUT) $$guest_sel; rc=$$?; \
 	cp -r $(ROOTFS)/results $(BUILD)/test/; \
 	[ $$rc = 0 ] || echo "test: error: the guest ended badly (runner status $$rc); console: build/test/console.log" >&2; \
+	case "$$sel" in *gdb/scenarios*) $(MAKE) -s gdb-check;; esac; \
 	$(SUMMARY) $(BUILD)/test/results $$sel && [ $$rc = 0 ]
 
 # The interactive targets boot the same kernel with POLICY selected.

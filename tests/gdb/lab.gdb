@@ -20,6 +20,13 @@ handle SIGWINCH nostop noprint pass
 handle SIGALRM nostop noprint pass
 handle SIGUSR1 nostop noprint pass
 
+# Each scenario starts from here: no breakpoints but the one on panic.
+define lab-reset
+  delete
+  break panic
+end
+
 # A kernel panic reaches gdb as the SIGTERM UML sends its process group:
 # stop at the panic itself instead.
-break panic
+lab-reset
+
