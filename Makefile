@@ -63,11 +63,11 @@ include tests/gdb/gdb.mk
 .PHONY: help
 help:
 	@echo 'pidns-signal-lab targets:'
-	@echo '  run          build if needed, boot ./linux, demonstrate the five rules, power off'
-	@echo '  test         build if needed, boot ./linux, run every suite, print a summary'
+	@echo '  run          build if needed, boot build/linux, demonstrate the five rules, power off'
+	@echo '  test         build if needed, boot build/linux, run every suite, print a summary'
 	@echo '               TESTS=<glob> runs the matching test programs only'
-	@echo '  linux        (default) build ./linux from the pinned source + patch series'
-	@echo '  shell        boot ./linux into an interactive busybox shell'
+	@echo '  linux        (default) build build/linux from the pinned source + patch series'
+	@echo '  shell        boot build/linux into an interactive busybox shell'
 	@echo '  gdb          gdb on the kernel: SCENARIO=<name> stops in that rule'"'"'s helper, else boots a shell'
 	@echo '  gdb-check    every gdb scenario, scripted (part of make test)'
 	@echo '  gdb-attach   gdb on a guest started by make shell'

@@ -25,7 +25,7 @@ ifeq ($(SCENARIO),)
 	$(Q)printf 'eval "set args %%s -- shell", $$lab_args\necho type run to boot; scenarios: pidns-demo 1..5 in the guest shell\\n\n' > $(GDB_DIR)/start.gdb
 else
 	$(Q)s=tests/gdb/$(SCENARIO).gdb; [ -f $$s ] || { echo "gdb: error: no scenario '$(SCENARIO)'; known: $(GDB_SCENARIOS)" >&2; exit 2; }; \
-	{ echo lab-reset; grep -m1 '^eval "set args' $$s; grep -m1 '^break ' $$s; echo run; } > $(GDB_DIR)/start.gdb
+	{ grep -m1 '^eval "set args' $$s; grep -m1 '^break ' $$s; echo run; } > $(GDB_DIR)/start.gdb
 endif
 	@echo "  GDB     build/kernel/vmlinux $(if $(SCENARIO),scenario $(SCENARIO),shell)"
 	$(Q)$(GDB) -x $(GDB_DIR)/start.gdb $(KBUILD)/vmlinux; stty sane 2>/dev/null || true
