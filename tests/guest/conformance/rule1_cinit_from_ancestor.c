@@ -19,6 +19,7 @@
 
 #include "kselftest_harness.h"
 #include "policy.h"
+#include "pidns_trace.h"
 #include "probe.h"
 
 POLICY_FIXTURE(rule1);
@@ -55,8 +56,11 @@ TEST_F(rule1, kill_sigterm)
 	struct probe cinit;
 
 	ASSERT_EQ(0, start_cinit(&cinit, &cinit_dfl));
+	ASSERT_EQ(0, pidns_trace_start());
 	ASSERT_EQ(0, kill(cinit.pid, SIGTERM));
 	EXPECT_FATE_FROM_ANCESTOR(&cinit, SIGTERM);
+	EXPECT_TRUE(pidns_trace_saw(SIGTERM, cinit.pid,
+				    rfc2007(variant) ? "from_ancestor" : "init_ignored"));
 }
 
 TEST_F(rule1, kill_sigusr1)
@@ -136,11 +140,15 @@ TEST_F(rule1, blocked_sigterm_then_unblocked)
 
 	ASSERT_EQ(0, start_cinit(&cinit, &cinit_dfl));
 	ASSERT_EQ(0, probe_cmd(&cinit, PROBE_BLOCK, 0, SIGTERM, NULL));
+	ASSERT_EQ(0, pidns_trace_start());
 	ASSERT_EQ(0, kill(cinit.pid, SIGTERM));
 	ASSERT_TRUE(probe_alive(&cinit)) TH_LOG("cinit died of a blocked SIGTERM");
 	/* The answer to UNBLOCK may never come under rfc2007: cinit dies first. */
 	probe_cmd(&cinit, PROBE_UNBLOCK, 0, SIGTERM, NULL);
 	EXPECT_FATE_FROM_ANCESTOR(&cinit, SIGTERM);
+	if (!rfc2007(variant))
+		EXPECT_TRUE(pidns_trace_saw(SIGTERM, cinit.pid, "init_dropped"))
+			TH_LOG("the dequeue-time drop did not decide");
 }
 
 /* A core-dumping signal misses complete_signal()'s fatal fast path. */

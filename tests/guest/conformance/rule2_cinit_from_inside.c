@@ -17,6 +17,7 @@
 
 #include "kselftest_harness.h"
 #include "policy.h"
+#include "pidns_trace.h"
 #include "probe.h"
 
 POLICY_FIXTURE(rule2);
@@ -36,9 +37,12 @@ static void kill_init_from_inside(struct __test_metadata *_metadata, int sig)
 
 	probe_init(&cinit, "cinit", NULL);
 	ASSERT_EQ(0, probe_start(&cinit, &cinit_dfl));
+	ASSERT_EQ(0, pidns_trace_start());
 	ASSERT_EQ(0, probe_cmd(&cinit, PROBE_KILL, 1, sig, &r));
 	EXPECT_EQ(0, r.ret) TH_LOG("kill(1, %d) from inside: errno %d", sig, r.err);
 	EXPECT_TRUE(probe_alive(&cinit)) TH_LOG("cinit at SIG_DFL died of signal %d from inside", sig);
+	EXPECT_TRUE(pidns_trace_saw(sig, cinit.pid, "init_ignored"))
+		TH_LOG("the init rule did not decide signal %d", sig);
 }
 
 TEST_F(rule2, sigkill_from_inside_is_dropped)

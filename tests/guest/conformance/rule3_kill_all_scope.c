@@ -18,6 +18,7 @@
 
 #include "kselftest_harness.h"
 #include "policy.h"
+#include "pidns_trace.h"
 #include "probe.h"
 
 POLICY_FIXTURE(rule3);
@@ -106,7 +107,10 @@ TEST_F(rule3, only_own_init_left)
 
 	probe_init(&a_init, "a_init", NULL);
 	ASSERT_EQ(0, probe_start(&a_init, &cinit_dfl));
+	ASSERT_EQ(0, pidns_trace_start());
 	ASSERT_EQ(0, probe_cmd(&a_init, PROBE_KILL, -1, SIGUSR1, &r));
+	EXPECT_TRUE(pidns_trace_saw(SIGUSR1, a_init.pid,
+				    rfc2007(variant) ? "kill_all_included" : "kill_all_skipped"));
 	if (rfc2007(variant)) {
 		EXPECT_EQ(0, r.ret) TH_LOG("own init is a target: kill(-1) should find it");
 	} else {

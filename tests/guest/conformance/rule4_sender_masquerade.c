@@ -20,6 +20,7 @@
 
 #include "kselftest_harness.h"
 #include "policy.h"
+#include "pidns_trace.h"
 #include "probe.h"
 
 POLICY_FIXTURE(rule4);
@@ -57,9 +58,11 @@ TEST_F(rule4, kill_from_parent_ns)
 	siginfo_t si;
 
 	start_receiver(_metadata, &cinit, &receiver, &cinit_handler);
+	ASSERT_EQ(0, pidns_trace_start());
 	ASSERT_EQ(0, kill(receiver.pid, SIGUSR1));
 	ASSERT_TRUE(probe_record(&receiver, "receiver", &si)) TH_LOG("no SIGUSR1 arrived");
 	EXPECT_INVISIBLE_SENDER(si, SI_USER, 0);
+	EXPECT_TRUE(pidns_trace_saw(SIGUSR1, receiver.pid, "masqueraded"));
 }
 
 TEST_F(rule4, tgkill_from_parent_ns)

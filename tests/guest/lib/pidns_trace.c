@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pidns_trace.h"
+
+#define TRACEFS "/sys/kernel/tracing/"
+
+static int write_file(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, value, strlen(value)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+int pidns_trace_start(void)
+{
+	int err = write_file(TRACEFS "trace", "");
+
+	if (!err)
+		err = write_file(TRACEFS "events/signal/signal_pidns/enable", "1");
+	if (!err)
+		err = write_file(TRACEFS "tracing_on", "1");
+	return err;
+}
+
+bool pidns_trace_saw(int sig, pid_t pid, const char *decision)
+{
+	char want_sig[32], want_pid[32], want_decision[64], line[512];
+	FILE *f = fopen(TRACEFS "trace", "r");
+	bool seen = false;
+
+	snprintf(want_sig, sizeof(want_sig), " sig=%d ", sig);
+	snprintf(want_pid, sizeof(want_pid), " pid=%d ", pid);
+	snprintf(want_decision, sizeof(want_decision), " decision=%s\n", decision);
+	while (f && !seen && fgets(line, sizeof(line), f))
+		seen = strstr(line, "signal_pidns:") && strstr(line, want_sig) &&
+		       strstr(line, want_pid) && strstr(line, want_decision);
+	if (f)
+		fclose(f);
+	return seen;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Which rule decided: the signal:signal_pidns trace event, read through
+ * tracefs (mounted at /sys/kernel/tracing by the guest init).
+ *
+ *	ASSERT_EQ(0, pidns_trace_start());
+ *	kill(cinit.pid, SIGTERM);
+ *	EXPECT_TRUE(pidns_trace_saw(SIGTERM, cinit.pid, "init_ignored"));
+ *
+ * The trace buffer is global: tests run one at a time in the guest.
+ */
+#ifndef PIDNS_TRACE_H
+#define PIDNS_TRACE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* Clear the buffer and enable the event: 0 or -errno. */
+int pidns_trace_start(void);
+/* Did the event report @decision for @sig to @pid (the test's view)? */
+bool pidns_trace_saw(int sig, pid_t pid, const char *decision);
+
+#endif
