@@ -59,6 +59,7 @@ deps:
 include linux/linux.mk
 include tests/tests.mk
 include tests/gdb/gdb.mk
+include coverage/coverage.mk
 
 .PHONY: help
 help:

@@ -5,14 +5,17 @@ include linux/source.mk
 SERIES      := linux/patches/series
 PATCHES     := $(wildcard linux/patches/*.patch)
 SRC_STAMP   := $(SRC)/.git/lab-applied
-FRAGMENTS   := $(sort $(wildcard uml-configs/*.config))
+# Every fragment but the coverage one builds build/kernel; the coverage
+# kernel (coverage/coverage.mk) adds uml-configs/coverage.config.
+MAIN_FRAGMENTS := $(filter-out uml-configs/coverage.config,$(sort $(wildcard uml-configs/*.config)))
+FRAGMENTS   := $(MAIN_FRAGMENTS)
 KCONFIG     := $(KBUILD)/.config
 VMLINUX     := $(KBUILD)/vmlinux
 
 # ccache when present; the compiler string never changes between builds,
 # so kbuild's command-line tracking does not rebuild everything.
 KBUILD_CC   := $(if $(shell command -v ccache),ccache gcc,gcc)
-KMAKE        = $(MAKE) -C $(SRC) ARCH=um O=$(KBUILD) CC="$(KBUILD_CC)" \
+KMAKE        = $(MAKE) -C $(SRC) ARCH=um O=$(KBUILD) CC="$(KBUILD_CC)" $(KBUILD_EXTRA) \
 	       $(if $(filter 1,$(V)),V=1,-s)
 
 $(SRC_STAMP): $(SERIES) $(PATCHES) linux/source.mk linux/prepare-src.sh | deps

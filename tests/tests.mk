@@ -80,6 +80,12 @@ test: kbuild guest-tools $(GDB_ENV)
 	cp -r $(ROOTFS)/results $(BUILD)/test/; \
 	[ $$rc = 0 ] || echo "test: error: the guest ended badly (runner status $$rc); console: build/test/console.log" >&2; \
 	case "$$sel" in *gdb/scenarios*) $(MAKE) -s gdb-check;; esac; \
+	if [ "$(TESTS)" = "*" ]; then \
+		if $(MAKE) -s coverage; then v=ok; else v="not ok"; fi; \
+		mkdir -p $(BUILD)/test/results/coverage; \
+		cp $(COV_OUT)/gate.tap $(BUILD)/test/results/coverage/gate.tap 2>/dev/null; \
+		echo "$$v 0 coverage/gate" >> $(BUILD)/test/results/summary.tap; sel="$$sel coverage/gate"; \
+	fi; \
 	$(SUMMARY) $(BUILD)/test/results $$sel && [ $$rc = 0 ]
 
 # The interactive targets boot the same kernel with POLICY selected.

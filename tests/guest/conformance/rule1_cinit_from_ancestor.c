@@ -146,9 +146,10 @@ TEST_F(rule1, blocked_sigterm_then_unblocked)
 	/* The answer to UNBLOCK may never come under rfc2007: cinit dies first. */
 	probe_cmd(&cinit, PROBE_UNBLOCK, 0, SIGTERM, NULL);
 	EXPECT_FATE_FROM_ANCESTOR(&cinit, SIGTERM);
-	if (!rfc2007(variant))
+	if (!rfc2007(variant)) {
 		EXPECT_TRUE(pidns_trace_saw(SIGTERM, cinit.pid, "init_dropped"))
 			TH_LOG("the dequeue-time drop did not decide");
+	}
 }
 
 /* A core-dumping signal misses complete_signal()'s fatal fast path. */
@@ -207,6 +208,105 @@ TEST_F(rule1, tgkill_sigterm_to_second_thread)
 	ASSERT_NE(0, cinit.tid2) TH_LOG("cinit's second thread not found in /proc");
 	ASSERT_EQ(0, syscall(SYS_tgkill, cinit.pid, cinit.tid2, SIGTERM));
 	EXPECT_FATE_FROM_ANCESTOR(&cinit, SIGTERM);
+}
+
+/*
+ * legacy_queue() keeps only the first of two identical non-RT signals:
+ * the first queued decides.  Inside first, then the ancestor: cinit lives.
+ */
+TEST_F(rule1, duplicate_sigterm_inside_first)
+{
+	struct probe_result r;
+	struct probe cinit;
+
+	ASSERT_EQ(0, start_cinit(&cinit, &cinit_dfl));
+	ASSERT_EQ(0, probe_cmd(&cinit, PROBE_BLOCK, 0, SIGTERM, NULL));
+	ASSERT_EQ(0, probe_cmd(&cinit, PROBE_KILL, 1, SIGTERM, &r));
+	ASSERT_EQ(0, kill(cinit.pid, SIGTERM));
+	probe_cmd(&cinit, PROBE_UNBLOCK, 0, SIGTERM, NULL);
+	EXPECT_TRUE(probe_alive(&cinit)) TH_LOG("the inside SIGTERM was queued first");
+}
+
+/* The ancestor first, then inside: the ancestor's entry decides. */
+TEST_F(rule1, duplicate_sigterm_ancestor_first)
+{
+	struct probe_result r;
+	struct probe cinit;
+
+	ASSERT_EQ(0, start_cinit(&cinit, &cinit_dfl));
+	ASSERT_EQ(0, probe_cmd(&cinit, PROBE_BLOCK, 0, SIGTERM, NULL));
+	ASSERT_EQ(0, kill(cinit.pid, SIGTERM));
+	ASSERT_EQ(0, probe_cmd(&cinit, PROBE_KILL, 1, SIGTERM, &r));
+	probe_cmd(&cinit, PROBE_UNBLOCK, 0, SIGTERM, NULL);
+	EXPECT_FATE_FROM_ANCESTOR(&cinit, SIGTERM);
+}
+
+/*
+ * The origin is decided when the signal is sent and kept with the queue
+ * entry: switching the policy while it is pending changes nothing.
+ */
+TEST_F(rule1, policy_switch_while_pending)
+{
+	struct probe cinit;
+	int other = rfc2007(variant) ? POLICY_UPSTREAM : POLICY_RFC2007;
+	char value[2] = { '0' + other, 0 };
+
+	ASSERT_EQ(0, start_cinit(&cinit, &cinit_dfl));
+	ASSERT_EQ(0, probe_cmd(&cinit, PROBE_BLOCK, 0, SIGTERM, NULL));
+	ASSERT_EQ(0, kill(cinit.pid, SIGTERM));
+	ASSERT_EQ(0, policy_write(value, 1));
+	probe_cmd(&cinit, PROBE_UNBLOCK, 0, SIGTERM, NULL);
+	EXPECT_FATE_FROM_ANCESTOR(&cinit, SIGTERM);
+}
+
+/*
+ * A sender in a sibling namespace is invisible to cinit but not its
+ * ancestor: it reaches cinit through their shared process group
+ * (kill(0, ...)) and is treated as inside under both policies.
+ */
+TEST_F(rule1, sibling_namespace_through_process_group)
+{
+	struct probe parent, cinit, sibling;
+	struct probe_result r;
+
+	probe_init(&parent, "parent", NULL);
+	probe_init(&cinit, "cinit", &parent);
+	probe_init(&sibling, "sibling", &parent);
+	ASSERT_EQ(0, probe_start(&parent, &(struct probe_opts){ .disposition = PROBE_SIG_HANDLER }));
+	ASSERT_EQ(0, probe_cmd(&parent, PROBE_SETPGID, 0, 0, &r));
+	ASSERT_EQ(0, probe_start_in(&parent, &cinit, &cinit_dfl));
+	ASSERT_EQ(0, probe_start_in(&parent, &sibling, &(struct probe_opts){
+		.new_pidns = true, .disposition = PROBE_SIG_HANDLER }));
+	ASSERT_EQ(0, probe_cmd(&sibling, PROBE_KILL_SELF, 0, SIGTERM, &r));
+	ASSERT_EQ(0, r.ret) TH_LOG("kill(0, SIGTERM) from the sibling namespace: errno %d", r.err);
+	EXPECT_TRUE(probe_alive(&cinit)) TH_LOG("a sibling namespace's SIGTERM killed cinit");
+}
+
+/* Kernel-generated signals keep upstream behaviour: the global init is safe. */
+TEST_F(rule1, global_init_ignores_sigkill)
+{
+	ASSERT_EQ(0, kill(1, SIGKILL));
+	ASSERT_EQ(0, kill(1, 0)) TH_LOG("the global init is gone");
+}
+
+/*
+ * A job-control stop from an ancestor: under rfc2007 it passes the init
+ * rule, then the orphaned process group rule decides.  cinit here stays in
+ * its creator's process group, which is not orphaned: it stops.
+ */
+TEST_F(rule1, sigtstp_in_creators_process_group)
+{
+	struct probe cinit;
+
+	ASSERT_EQ(0, start_cinit(&cinit, &cinit_dfl));
+	ASSERT_EQ(getpgrp(), getpgid(cinit.pid));
+	ASSERT_EQ(0, kill(cinit.pid, SIGTSTP));
+	if (rfc2007(variant)) {
+		EXPECT_TRUE(probe_stopped(&cinit)) TH_LOG("cinit did not stop on SIGTSTP");
+	} else {
+		EXPECT_TRUE(probe_alive(&cinit)) TH_LOG("cinit did not ignore SIGTSTP");
+	}
+	kill(cinit.pid, SIGKILL);
 }
 
 TEST_HARNESS_MAIN

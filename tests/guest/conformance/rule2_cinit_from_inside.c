@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -130,6 +131,36 @@ TEST_F(rule2, sigsegv_fault_kills_cinit)
 	status = probe_fate(&cinit);
 	ASSERT_TRUE(status != -1 && WIFSIGNALED(status)) TH_LOG("status %#x", status);
 	EXPECT_EQ(SIGSEGV, WTERMSIG(status));
+}
+
+/*
+ * A traced cinit: signals are not ignored at send time (sig_ignored()),
+ * they stop cinit for its tracer, which decides.  The same under both.
+ */
+TEST_F(rule2, traced_cinit_reports_signal_to_tracer)
+{
+	struct probe cinit, inside;
+	struct probe_result r;
+	int status = 0, ms;
+
+	probe_init(&cinit, "cinit", NULL);
+	probe_init(&inside, "inside", &cinit);
+	ASSERT_EQ(0, probe_start(&cinit, &cinit_dfl));
+	ASSERT_EQ(0, probe_start_in(&cinit, &inside, &(struct probe_opts){ 0 }));
+	ASSERT_EQ(0, ptrace(PTRACE_SEIZE, cinit.pid, 0, 0));
+	ASSERT_EQ(0, probe_cmd(&inside, PROBE_KILL_SELF, 1, SIGTERM, &r));
+	ASSERT_EQ(0, r.ret);
+	for (ms = 0; ms < PROBE_TIMEOUT_MS; ms++) {
+		if (waitpid(cinit.pid, &status, WNOHANG | __WALL) == cinit.pid)
+			break;
+		usleep(1000);
+	}
+	ASSERT_TRUE(WIFSTOPPED(status)) TH_LOG("the tracer saw no stop (status %#x)", status);
+	EXPECT_EQ(SIGTERM, WSTOPSIG(status));
+	/* The tracer suppresses it: cinit goes on. */
+	ASSERT_EQ(0, ptrace(PTRACE_CONT, cinit.pid, 0, 0));
+	EXPECT_TRUE(probe_alive(&cinit));
+	ptrace(PTRACE_DETACH, cinit.pid, 0, 0);
 }
 
 TEST_HARNESS_MAIN

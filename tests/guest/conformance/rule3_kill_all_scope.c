@@ -12,6 +12,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -130,6 +133,83 @@ TEST_F(rule3, cinit_alone_gets_esrch)
 	ASSERT_EQ(0, probe_cmd(&a_init, PROBE_KILL_SELF, -1, SIGUSR1, &r));
 	EXPECT_EQ(-1, r.ret);
 	EXPECT_EQ(ESRCH, r.err) TH_LOG("the caller is always skipped");
+}
+
+TEST_F(rule3, kill_int_min_is_esrch)
+{
+	errno = 0;
+	EXPECT_EQ(-1, kill(INT_MIN, SIGUSR1));
+	EXPECT_EQ(ESRCH, errno);
+}
+
+/*
+ * kill(0) inside a namespace is the process group rule, not rule 3.  (A
+ * cinit's own group has pgid 1 in its namespace: kill(-1) cannot name it,
+ * only kill(0) from a member can.)
+ */
+TEST_F(rule3, kill_zero_reaches_own_process_group)
+{
+	struct probe_result r;
+	struct probe a_init, a_sibling;
+
+	probe_init(&a_init, "a_init", NULL);
+	probe_init(&a_sibling, "a_sibling", &a_init);
+	ASSERT_EQ(0, probe_start(&a_init, &cinit_handler));
+	ASSERT_EQ(0, probe_cmd(&a_init, PROBE_SETPGID, 0, 0, &r));
+	ASSERT_EQ(0, probe_start_in(&a_init, &a_sibling, &plain_handler));
+	ASSERT_EQ(0, probe_cmd(&a_sibling, PROBE_KILL_SELF, 0, SIGUSR2, &r));
+	ASSERT_EQ(0, r.ret) TH_LOG("kill(0) from a_sibling: errno %d", r.err);
+	ASSERT_TRUE(probe_alive(&a_init));
+	EXPECT_FALSE(probe_no_record(&a_init, "a_init")) TH_LOG("a_init (handled) got nothing");
+}
+
+/*
+ * Nesting to the maximum depth: 32 namespaces below the root.  kill(-1)
+ * from each level's init reaches every deeper level, never a shallower.
+ */
+#define MAX_DEPTH 32
+
+static int unshare_pid_ns(long unused)
+{
+	return unshare(CLONE_NEWPID);
+}
+
+TEST_F(rule3, nesting_to_max_depth)
+{
+	static struct probe level[MAX_DEPTH];
+	static char names[MAX_DEPTH][8];
+	struct probe_result r;
+	int i, j;
+
+	for (i = 0; i < MAX_DEPTH; i++) {
+		snprintf(names[i], sizeof(names[i]), "L%d", i + 1);
+		probe_init(&level[i], names[i], i ? &level[0] : NULL);
+	}
+	ASSERT_EQ(0, probe_start(&level[0], &cinit_handler));
+	for (i = 1; i < MAX_DEPTH; i++)
+		ASSERT_EQ(0, probe_start_in(&level[i - 1], &level[i], &cinit_handler))
+			TH_LOG("level %d", i + 1);
+	/* A 33rd level cannot be created. */
+	ASSERT_EQ(0, probe_call(&level[MAX_DEPTH - 1], unshare_pid_ns, 0, &r));
+	EXPECT_EQ(-1, r.ret);
+	EXPECT_EQ(ENOSPC, r.err) TH_LOG("a 33rd nested pid namespace: errno %d", r.err);
+
+	for (i = 0; i < MAX_DEPTH; i += 7) {
+		ASSERT_EQ(0, probe_cmd(&level[i], PROBE_KILL, -1, SIGUSR1, &r));
+		ASSERT_EQ(0, r.ret) TH_LOG("kill(-1) at level %d: errno %d", i + 1, r.err);
+		for (j = 0; j < MAX_DEPTH; j++) {
+			bool want = j > i || (j == i && rfc2007(variant));
+
+			ASSERT_TRUE(probe_alive(&level[j]));
+			EXPECT_EQ(want, !probe_no_record(&level[0], names[j]))
+				TH_LOG("kill(-1) from level %d, level %d's init", i + 1, j + 1);
+			if (!probe_no_record(&level[0], names[j])) {
+				siginfo_t si;
+
+				probe_record(&level[0], names[j], &si);
+			}
+		}
+	}
 }
 
 TEST_HARNESS_MAIN
