@@ -27,8 +27,9 @@ cov-kbuild:
 	$(Q)$(MAKE) -s kbuild KBUILD=$(COV_KBUILD) UML=$(COV_UML) \
 		FRAGMENTS="$(MAIN_FRAGMENTS) uml-configs/coverage.config" KBUILD_EXTRA=$(COV_KCFLAGS)
 
-# $(call cov_capture,NAME,KERNEL_ARGS,PROGRAMS): boot the coverage kernel
-# once, from no data, and capture what that boot alone wrote.
+# $(call cov_capture,NAME,KERNEL_ARGS,PROGRAMS,WITNESS): boot the coverage
+# kernel once, from no data, and capture what that boot alone wrote; the
+# function WITNESS must have run in it.
 define cov_capture
 	$(Q)find $(COV_KBUILD) -name '*.gcda' -delete; rm -rf $(COV_OUT)/$(1) $(ROOTFS)/results; \
 	mkdir -p $(COV_OUT)/$(1) $(ROOTFS)/results && touch $(COV_OUT)/$(1)/.boot; \
@@ -44,15 +45,15 @@ define cov_capture
 		cp $(COV_KBUILD)/$$o.gcno $(COV_KBUILD)/$$o.gcda $(COV_OUT)/$(1)/; \
 	done; \
 	$(LCOV) --capture --directory $(COV_OUT)/$(1) --output-file $(COV_OUT)/$(1).info 2>/dev/null; \
-	grep -q '^FNDA:[1-9][0-9]*,send_signal_locked$$' $(COV_OUT)/$(1).info || \
-		{ echo "coverage: error: $(1) data has no call of send_signal_locked: empty or stale" >&2; exit 1; }
+	grep -q '^FNDA:[1-9][0-9]*,$(4)$$' $(COV_OUT)/$(1).info || \
+		{ echo "coverage: error: $(1) data has no call of $(4): empty or stale" >&2; exit 1; }
 endef
 
 .PHONY: coverage
 coverage: cov-kbuild guest-tools $(GATE)
 	$(Q)rm -f $(COV_OUT)/gate.tap $(COV_OUT)/summary.json
-	$(call cov_capture,kunit,kunit.enable=1,kunit/signal_pidns)
-	$(call cov_capture,user,,$(patsubst $(ROOTFS)/tests/%,%,$(GUEST_TESTS)))
+	$(call cov_capture,kunit,kunit.enable=1,kunit/signal_pidns,cinit_ignores_signal)
+	$(call cov_capture,user,,$(patsubst $(ROOTFS)/tests/%,%,$(GUEST_TESTS)),send_signal_locked)
 	$(Q)genhtml --quiet --branch-coverage --rc lcov_branch_coverage=1 --title "user-space suites" \
 		-o $(COV_OUT)/html $(COV_OUT)/user.info >/dev/null
 	$(Q)genhtml --quiet --branch-coverage --rc lcov_branch_coverage=1 --title "KUnit" \

@@ -132,6 +132,27 @@ static struct count count_range(const struct source *s, int first, int last)
 	return c;
 }
 
+/*
+ * "branches" gates every branch of the function; "branches:+8,+11" only
+ * those on the lines at these offsets from its first line (the decision
+ * sites of a larger function).
+ */
+static bool gated_line(const char *need, int offset)
+{
+	const char *p = strchr(need, ':');
+	char want[16];
+
+	if (!p)
+		return true;
+	snprintf(want, sizeof(want), "+%d", offset);
+	for (p++; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
+		if (!strncmp(p, want, strlen(want)) &&
+		    (p[strlen(want)] == ',' || p[strlen(want)] == '\0'))
+			return true;
+	}
+	return false;
+}
+
 /* Is the untaken edge explained in EXCLUSIONS? */
 static bool excluded(const char *exclusions, const char *func, int offset, const struct branch *b)
 {
@@ -223,13 +244,13 @@ int main(int argc, char **argv)
 	       "user: lines branches", argc > 6 ? "kunit: lines branches" : "");
 	fprintf(json, "{\n  \"rules\": [");
 	while (fgets(line, sizeof(line), rf)) {
-		char rule[8], func[128], file[256], need[16], path[4096];
+		char rule[8], func[128], file[256], need[64], path[4096];
 		struct source *us, *ks;
 		struct count uc = { 0 }, kc = { 0 };
 		int first = 0, last = 0, kfirst, klast, i, before;
 		bool ufound, kfound;
 
-		if (line[0] == '#' || sscanf(line, "%7s %127s %255s %15s", rule, func, file, need) != 4)
+		if (line[0] == '#' || sscanf(line, "%7s %127s %255s %63s", rule, func, file, need) != 4)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", srcdir, file);
 		us = source_for(&user, path);
@@ -275,6 +296,7 @@ int main(int argc, char **argv)
 			const struct branch *b = &us->branches[i];
 
 			if (b->line < first || b->line > last || b->taken > 0 ||
+			    !gated_line(need, b->line - first) ||
 			    excluded(exclusions, func, b->line - first, b))
 				continue;
 			fail(diag, sizeof(diag), &failures, "untaken edge %d,%d at line %d (+%d): %s",

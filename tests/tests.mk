@@ -80,6 +80,9 @@ test: kbuild guest-tools $(GDB_ENV)
 	cp -r $(ROOTFS)/results $(BUILD)/test/; \
 	[ $$rc = 0 ] || echo "test: error: the guest ended badly (runner status $$rc); console: build/test/console.log" >&2; \
 	case "$$sel" in *gdb/scenarios*) $(MAKE) -s gdb-check;; esac; \
+	if sh tests/list-tests.sh | cmp -s - docs/tests.md; then v=ok; \
+	else v="not ok"; echo "test: docs/tests.md is out of date: run make docs" >&2; fi; \
+	echo "$$v 0 docs/tests" >> $(BUILD)/test/results/summary.tap; sel="$$sel docs/tests"; \
 	if [ "$(TESTS)" = "*" ]; then \
 		if $(MAKE) -s coverage; then v=ok; else v="not ok"; fi; \
 		mkdir -p $(BUILD)/test/results/coverage; \
@@ -109,3 +112,9 @@ bench: kbuild guest-tools
 	$(Q)t0=$$(date +%s.%N); $(MAKE) -s test >/dev/null 2>&1; \
 	printf '  %-52s %8.3f s\n' "make test (boot, KUnit, every suite, summary)" \
 		"$$(echo "$$(date +%s.%N) - $$t0" | bc)"
+
+# docs/tests.md: the tests per rule, generated so that it cannot drift.
+.PHONY: docs
+docs:
+	$(Q)sh tests/list-tests.sh > docs/tests.md
+	@echo "  DOCS    docs/tests.md"

@@ -92,11 +92,12 @@ static int count_program(const char *dir, const char *program, const char *suite
 	const char *v = verdict(dir, program, top, sizeof(top));
 	bool top_ok = v && !strncmp(v, "ok ", 3);
 	int failed = 0, indent, last_indent = 0;
-	bool parent;
+	bool parent, f_existed;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s.tap", dir, program);
 	f = fopen(path, "r");
+	f_existed = f != NULL;
 	while (f && fgets(line, sizeof(line), f)) {
 		char *name;
 		bool ok;
@@ -139,6 +140,11 @@ static int count_program(const char *dir, const char *program, const char *suite
 	if (f)
 		fclose(f);
 
+	if (v && top_ok && !f_existed) {
+		/* A host-side check with a verdict and no cases of its own. */
+		tally_for(suite, "-")->passed++;
+		return 0;
+	}
 	if (!v) {
 		printf("FAIL %s: did not run (the guest ended before it)\n", program);
 	} else if (!top_ok && (failed == 0 || running[0])) {

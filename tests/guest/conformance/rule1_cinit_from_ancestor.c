@@ -14,7 +14,9 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -261,25 +263,29 @@ TEST_F(rule1, policy_switch_while_pending)
 
 /*
  * A sender in a sibling namespace is invisible to cinit but not its
- * ancestor: it reaches cinit through their shared process group
- * (kill(0, ...)) and is treated as inside under both policies.
+ * ancestor: it reaches cinit, and a cinit nested below it, through their
+ * shared process group (kill(0, ...)) and is treated as inside under both
+ * policies.
  */
 TEST_F(rule1, sibling_namespace_through_process_group)
 {
-	struct probe parent, cinit, sibling;
+	struct probe parent, cinit, nested, sibling;
 	struct probe_result r;
 
 	probe_init(&parent, "parent", NULL);
 	probe_init(&cinit, "cinit", &parent);
+	probe_init(&nested, "nested", &parent);
 	probe_init(&sibling, "sibling", &parent);
 	ASSERT_EQ(0, probe_start(&parent, &(struct probe_opts){ .disposition = PROBE_SIG_HANDLER }));
 	ASSERT_EQ(0, probe_cmd(&parent, PROBE_SETPGID, 0, 0, &r));
 	ASSERT_EQ(0, probe_start_in(&parent, &cinit, &cinit_dfl));
+	ASSERT_EQ(0, probe_start_in(&cinit, &nested, &cinit_dfl));
 	ASSERT_EQ(0, probe_start_in(&parent, &sibling, &(struct probe_opts){
 		.new_pidns = true, .disposition = PROBE_SIG_HANDLER }));
 	ASSERT_EQ(0, probe_cmd(&sibling, PROBE_KILL_SELF, 0, SIGTERM, &r));
 	ASSERT_EQ(0, r.ret) TH_LOG("kill(0, SIGTERM) from the sibling namespace: errno %d", r.err);
 	EXPECT_TRUE(probe_alive(&cinit)) TH_LOG("a sibling namespace's SIGTERM killed cinit");
+	EXPECT_TRUE(probe_alive(&nested)) TH_LOG("a sibling namespace's SIGTERM killed a nested cinit");
 }
 
 /* Kernel-generated signals keep upstream behaviour: the global init is safe. */
@@ -307,6 +313,87 @@ TEST_F(rule1, sigtstp_in_creators_process_group)
 		EXPECT_TRUE(probe_alive(&cinit)) TH_LOG("cinit did not ignore SIGTSTP");
 	}
 	kill(cinit.pid, SIGKILL);
+}
+
+/* The dequeue-time rule for a real-time signal (not kernel-only). */
+TEST_F(rule1, blocked_sigrtmin_then_unblocked)
+{
+	struct probe cinit;
+
+	ASSERT_EQ(0, start_cinit(&cinit, &cinit_dfl));
+	ASSERT_EQ(0, probe_cmd(&cinit, PROBE_BLOCK, 0, SIGRTMIN, NULL));
+	ASSERT_EQ(0, sigqueue(cinit.pid, SIGRTMIN, (union sigval){ .sival_int = 1 }));
+	ASSERT_TRUE(probe_alive(&cinit));
+	probe_cmd(&cinit, PROBE_UNBLOCK, 0, SIGRTMIN, NULL);
+	EXPECT_FATE_FROM_ANCESTOR(&cinit, SIGRTMIN);
+}
+
+/*
+ * Kernel-generated signals keep upstream behaviour under both policies: a
+ * cinit's own interval timer raises SIGALRM from the timer interrupt, with
+ * no sender, and a cinit at SIG_DFL ignores it.
+ */
+static int arm_itimer(long usec)
+{
+	struct itimerval it = { .it_value = { .tv_usec = usec } };
+
+	return setitimer(ITIMER_REAL, &it, NULL);
+}
+
+TEST_F(rule1, own_timer_signal_is_kernel_generated)
+{
+	struct probe cinit;
+	struct probe_result r;
+
+	ASSERT_EQ(0, start_cinit(&cinit, &cinit_dfl));
+	ASSERT_EQ(0, pidns_trace_start());
+	ASSERT_EQ(0, probe_call(&cinit, arm_itimer, 1000, &r));
+	ASSERT_EQ(0, r.ret);
+	usleep(50 * 1000);
+	EXPECT_TRUE(probe_alive(&cinit)) TH_LOG("cinit at SIG_DFL died of its own SIGALRM");
+	EXPECT_TRUE(pidns_trace_saw(SIGALRM, cinit.pid, "init_ignored"));
+}
+
+/* A real-time signal to the global init is ignored like any other. */
+TEST_F(rule1, global_init_ignores_sigrtmin)
+{
+	ASSERT_EQ(0, sigqueue(1, SIGRTMIN, (union sigval){ .sival_int = 0 }));
+	ASSERT_EQ(0, kill(1, 0)) TH_LOG("the global init is gone");
+}
+
+/*
+ * A blocked signal is never ignored at send time, and sigtimedwait()
+ * takes it without get_signal(): a cinit can wait for SIGTERM from its
+ * ancestor even at SIG_DFL, under both policies.
+ */
+static int wait_for_sigterm(long unused)
+{
+	struct timespec limit = { .tv_sec = PROBE_TIMEOUT_MS / 1000 };
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	return sigtimedwait(&set, NULL, &limit);
+}
+
+TEST_F(rule1, sigtimedwait_takes_ancestor_sigterm)
+{
+	struct probe cinit;
+	struct probe_result r;
+	pid_t sender;
+
+	ASSERT_EQ(0, start_cinit(&cinit, &cinit_dfl));
+	/* Send while cinit waits: a child of this test, in the root namespace. */
+	sender = fork();
+	if (sender == 0) {
+		usleep(100 * 1000);
+		_exit(kill(cinit.pid, SIGTERM) ? 1 : 0);
+	}
+	ASSERT_EQ(0, probe_call(&cinit, wait_for_sigterm, 0, &r));
+	EXPECT_EQ(SIGTERM, r.ret) TH_LOG("sigtimedwait: errno %d", r.err);
+	EXPECT_TRUE(probe_alive(&cinit));
+	waitpid(sender, NULL, 0);
 }
 
 TEST_HARNESS_MAIN

@@ -163,4 +163,21 @@ TEST_F(rule2, traced_cinit_reports_signal_to_tracer)
 	ptrace(PTRACE_DETACH, cinit.pid, 0, 0);
 }
 
+/* SIGKILL to a traced cinit from inside: not reported, and dropped. */
+TEST_F(rule2, traced_cinit_sigkill_from_inside_is_dropped)
+{
+	struct probe cinit, inside;
+	struct probe_result r;
+
+	probe_init(&cinit, "cinit", NULL);
+	probe_init(&inside, "inside", &cinit);
+	ASSERT_EQ(0, probe_start(&cinit, &cinit_dfl));
+	ASSERT_EQ(0, probe_start_in(&cinit, &inside, &(struct probe_opts){ 0 }));
+	ASSERT_EQ(0, ptrace(PTRACE_SEIZE, cinit.pid, 0, 0));
+	ASSERT_EQ(0, probe_cmd(&inside, PROBE_KILL_SELF, 1, SIGKILL, &r));
+	ASSERT_EQ(0, r.ret);
+	EXPECT_TRUE(probe_alive(&cinit)) TH_LOG("a traced cinit died of SIGKILL from inside");
+	ptrace(PTRACE_DETACH, cinit.pid, 0, 0);
+}
+
 TEST_HARNESS_MAIN

@@ -14,8 +14,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <sched.h>
-#include <stdio.h>
 #include <signal.h>
+#include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -210,6 +210,34 @@ TEST_F(rule3, nesting_to_max_depth)
 			}
 		}
 	}
+}
+
+/* From the root namespace kill(-1) never reaches the global init. */
+TEST_F(rule3, signal_zero_to_all_from_root_namespace)
+{
+	EXPECT_EQ(0, kill(-1, 0));
+}
+
+/*
+ * Targets the caller may not signal are counted but do not fail the call:
+ * an unprivileged caller whose every target is root's still gets 0.
+ */
+static int kill_all_unprivileged(long unused)
+{
+	if (setresuid(1001, 1001, 1001))
+		return -1;
+	return kill(-1, 0);
+}
+
+TEST_F(rule3, unprivileged_kill_all_counts_eperm_targets)
+{
+	struct probe caller;
+	struct probe_result r;
+
+	probe_init(&caller, "caller", NULL);
+	ASSERT_EQ(0, probe_start(&caller, &plain_handler));
+	ASSERT_EQ(0, probe_call(&caller, kill_all_unprivileged, 0, &r));
+	EXPECT_EQ(0, r.ret) TH_LOG("kill(-1, 0) as uid 1001: errno %d", r.err);
 }
 
 TEST_HARNESS_MAIN

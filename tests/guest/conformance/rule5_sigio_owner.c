@@ -10,7 +10,11 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -117,6 +121,133 @@ TEST_F(rule5, setown_from_inside_reaches_own_namespace)
 	/* receiver is cinit's first child: pid 2 in cinit's namespace. */
 	ASSERT_EQ(0, probe_call(&cinit, setown, 2, &r));
 	EXPECT_EQ(0, r.ret) TH_LOG("F_SETOWN 2 from cinit: errno %d", r.err);
+}
+
+/* F_SETOWN -pgrp: SIGIO goes to every process of the group. */
+TEST_F(rule5, sigio_to_process_group_in_child_ns)
+{
+	struct probe cinit, receiver;
+	struct probe_result r;
+	int pipefd[2];
+	siginfo_t si;
+
+	start_receiver(_metadata, &cinit, &receiver);
+	ASSERT_EQ(0, probe_cmd(&receiver, PROBE_SETPGID, 0, 0, &r));
+	async_pipe(_metadata, pipefd, -receiver.pid, 0);
+	ASSERT_EQ(1, write(pipefd[1], "x", 1));
+	ASSERT_TRUE(probe_record(&receiver, "receiver", &si)) TH_LOG("no SIGIO arrived");
+	EXPECT_EQ(SIGIO, si.si_signo);
+}
+
+TEST_F(rule5, setown_zero_and_int_min)
+{
+	int pipefd[2];
+
+	ASSERT_EQ(0, pipe(pipefd));
+	EXPECT_EQ(0, fcntl(pipefd[0], F_SETOWN, 0)) TH_LOG("F_SETOWN 0 clears the owner");
+	EXPECT_EQ(0, fcntl(pipefd[0], F_GETOWN));
+	EXPECT_EQ(-1, fcntl(pipefd[0], F_SETOWN, INT_MIN));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/* F_SETSIG with a signal that has codes of its own: SI_SIGIO, not POLL_IN. */
+TEST_F(rule5, f_setsig_sigsegv_uses_si_sigio)
+{
+	struct probe cinit, receiver;
+	int pipefd[2];
+	siginfo_t si;
+
+	start_receiver(_metadata, &cinit, &receiver);
+	async_pipe(_metadata, pipefd, receiver.pid, SIGSEGV);
+	ASSERT_EQ(1, write(pipefd[1], "x", 1));
+	ASSERT_TRUE(probe_record(&receiver, "receiver", &si)) TH_LOG("no SIGSEGV arrived");
+	EXPECT_EQ(SIGSEGV, si.si_signo);
+	EXPECT_EQ(SI_SIGIO, si.si_code);
+}
+
+/*
+ * A real-time F_SETSIG that cannot be queued (the receiver's
+ * RLIMIT_SIGPENDING is 0) falls back to plain SIGIO.
+ */
+static int no_pending_signals(long unused)
+{
+	struct rlimit none = { 0, 0 };
+
+	return setrlimit(RLIMIT_SIGPENDING, &none);
+}
+
+TEST_F(rule5, f_setsig_queue_full_falls_back_to_sigio)
+{
+	struct probe cinit, receiver;
+	struct probe_result r;
+	int pipefd[2];
+	siginfo_t si;
+
+	start_receiver(_metadata, &cinit, &receiver);
+	ASSERT_EQ(0, probe_call(&receiver, no_pending_signals, 0, &r));
+	ASSERT_EQ(0, r.ret);
+	async_pipe(_metadata, pipefd, receiver.pid, SIGRTMIN);
+	ASSERT_EQ(1, write(pipefd[1], "x", 1));
+	ASSERT_TRUE(probe_record(&receiver, "receiver", &si)) TH_LOG("nothing arrived");
+	EXPECT_EQ(SIGIO, si.si_signo) TH_LOG("got signal %d", si.si_signo);
+}
+
+/* F_SETSIG SIGIO names the default signal: it still carries POLL_IN. */
+TEST_F(rule5, f_setsig_sigio_carries_poll_in)
+{
+	struct probe cinit, receiver;
+	int pipefd[2];
+	siginfo_t si;
+
+	start_receiver(_metadata, &cinit, &receiver);
+	async_pipe(_metadata, pipefd, receiver.pid, SIGIO);
+	ASSERT_EQ(1, write(pipefd[1], "x", 1));
+	ASSERT_TRUE(probe_record(&receiver, "receiver", &si));
+	EXPECT_EQ(SIGIO, si.si_signo);
+	EXPECT_EQ(POLL_IN, si.si_code);
+}
+
+/* No owner, or an owner that is gone: a write raises nothing, fails nothing. */
+TEST_F(rule5, no_owner_or_owner_gone)
+{
+	struct probe cinit, receiver;
+	int pipefd[2];
+
+	struct pollfd gone;
+
+	start_receiver(_metadata, &cinit, &receiver);
+	async_pipe(_metadata, pipefd, 0, 0);
+	EXPECT_EQ(1, write(pipefd[1], "x", 1));
+	ASSERT_EQ(0, fcntl(pipefd[0], F_SETOWN, receiver.pid));
+	gone.fd = syscall(SYS_pidfd_open, receiver.pid, 0);
+	gone.events = POLLIN;
+	ASSERT_LE(0, gone.fd);
+	probe_cmd(&receiver, PROBE_EXIT, 0, 0, NULL);
+	ASSERT_EQ(1, poll(&gone, 1, PROBE_TIMEOUT_MS)) TH_LOG("the owner did not exit");
+	ASSERT_TRUE(probe_alive(&cinit));	/* and cinit has reaped it */
+	EXPECT_EQ(1, write(pipefd[1], "x", 1));
+	EXPECT_TRUE(probe_no_record(&cinit, "receiver"));
+}
+
+/* SIGIO to a process group of several processes: each gets it. */
+TEST_F(rule5, sigio_to_each_member_of_group)
+{
+	struct probe cinit, first, second;
+	struct probe_result r;
+	int pipefd[2];
+	siginfo_t si;
+
+	probe_init(&cinit, "cinit", NULL);
+	probe_init(&first, "first", &cinit);
+	probe_init(&second, "second", &cinit);
+	ASSERT_EQ(0, probe_start(&cinit, &cinit_handler));
+	ASSERT_EQ(0, probe_start_in(&cinit, &first, &plain_handler));
+	ASSERT_EQ(0, probe_cmd(&first, PROBE_SETPGID, 0, 0, &r));
+	ASSERT_EQ(0, probe_start_in(&first, &second, &plain_handler));
+	async_pipe(_metadata, pipefd, -first.pid, 0);
+	ASSERT_EQ(1, write(pipefd[1], "x", 1));
+	EXPECT_TRUE(probe_record(&cinit, "first", &si));
+	EXPECT_TRUE(probe_record(&cinit, "second", &si));
 }
 
 TEST_HARNESS_MAIN
