@@ -6,7 +6,8 @@
 # (linux/patches/0001 and 0002 make that work with GCC 12).  No other
 # target boots it.  Two boots make two captures: KUnit alone (it calls the
 # helpers directly, so it must not hide an untested user path), and the
-# user-space suites, which alone feed the gate.
+# lab's user-space suites (the conformance tests), which alone feed the
+# gate.
 
 COV_KBUILD := $(BUILD)/kernel-cov
 COV_UML    := $(BUILD)/linux-cov
@@ -53,7 +54,7 @@ endef
 coverage: cov-kbuild guest-tools $(GATE)
 	$(Q)rm -f $(COV_OUT)/gate.tap $(COV_OUT)/summary.json
 	$(call cov_capture,kunit,kunit.enable=1,kunit/signal_pidns,cinit_ignores_signal)
-	$(call cov_capture,user,,$(patsubst $(ROOTFS)/tests/%,%,$(GUEST_TESTS)),send_signal_locked)
+	$(call cov_capture,user,,$(patsubst $(ROOTFS)/tests/%,%,$(CONFORMANCE)),send_signal_locked)
 	$(Q)genhtml --quiet --branch-coverage --rc lcov_branch_coverage=1 --title "user-space suites" \
 		-o $(COV_OUT)/html $(COV_OUT)/user.info >/dev/null
 	$(Q)genhtml --quiet --branch-coverage --rc lcov_branch_coverage=1 --title "KUnit" \

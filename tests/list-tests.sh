@@ -26,6 +26,12 @@ echo "## KUnit: \`signal_pidns\`"
 echo
 sed -n 's/^	KUNIT_CASE[A-Z_]*(\([a-z_]*\).*/- `\1`/p' linux/patches/*KUnit*.patch | sed 's/^+//'
 echo
+echo "## Upstream selftests (\`tests/guest/selftests.list\`)"
+echo
+sed -e 's/#.*//' tests/guest/selftests.list | awk 'NF { print "- `" $1 "`" ($2 ? " (arguments: " $2 ")" : "") }'
+echo
+echo "Expected skips, with reasons: \`tests/guest/selftests-skips.list\`."
+echo
 echo "## gdb scenarios (\`make gdb-check\`)"
 echo
 for f in tests/gdb/*.gdb; do

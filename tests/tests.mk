@@ -16,7 +16,17 @@ GUEST_LIB_H  := $(wildcard tests/guest/lib/*.h)
 
 CONFORMANCE  := $(patsubst tests/guest/conformance/%.c,$(ROOTFS)/tests/conformance/%,\
 		  $(wildcard tests/guest/conformance/*.c))
-GUEST_TESTS  := $(CONFORMANCE)
+# Upstream selftests (tests/guest/selftests.list).  UML cannot export UAPI
+# headers (make ARCH=um headers refuses) and Debian's linux-libc-dev is
+# older than the tree: take the headers from an x86_64 headers_install of
+# the same tree.
+SELFTEST_LIST := tests/guest/selftests.list
+# Their own Makefiles' flags (-g -Wall -pthread), linked statically.
+SELFTEST_CC  := gcc -static -g -O2 -Wall -pthread
+SELFTEST_SRCS := $(shell sed -e 's/\#.*//' $(SELFTEST_LIST) | awk 'NF { print $$1 }')
+SELFTESTS    := $(addprefix $(ROOTFS)/tests/selftests/,$(notdir $(SELFTEST_SRCS)))
+UAPI         := $(BUILD)/headers/usr/include
+GUEST_TESTS  := $(CONFORMANCE) $(SELFTESTS)
 # KUnit suites built into the kernel (uml-configs/kunit.config); they run
 # at boot when the command line says kunit.enable=1.
 KUNIT_SUITES := kunit/signal_pidns
@@ -45,6 +55,19 @@ $(ROOTFS)/bin/pidns-demo: tests/guest/demo/demo.c $(GUEST_LIB) $(GUEST_LIB_H) $(
 $(ROOTFS)/tests/conformance/%: tests/guest/conformance/%.c $(GUEST_LIB) $(GUEST_LIB_H) $(SRC_STAMP)
 	@echo "  GUESTCC $@"
 	$(Q)mkdir -p $(@D) && $(GUEST_CC) -I$(HARNESS_DIR) -Itests/guest/lib $< $(GUEST_LIB) -o $@ -lpthread
+
+$(UAPI)/linux/pidfd.h: $(SRC_STAMP)
+	@echo "  HEADERS $(BUILD)/headers (ARCH=x86_64 headers_install)"
+	$(Q)$(MAKE) -s -C $(SRC) ARCH=x86_64 O=$(BUILD)/headers headers
+
+# Each selftest, or a wrapper that passes the list's arguments to it.
+$(ROOTFS)/tests/selftests/%: $(UAPI)/linux/pidfd.h $(SELFTEST_LIST)
+	@echo "  GUESTCC $@"
+	$(Q)mkdir -p $(@D)/bin && src=$$(awk '$$1 ~ /\/$*$$/ { print $$1 }' $(SELFTEST_LIST)); \
+	args=$$(awk '$$1 ~ /\/$*$$/ { $$1 = ""; print }' $(SELFTEST_LIST) | sed 's/\#.*//'); \
+	$(SELFTEST_CC) -I$(UAPI) -I$(HARNESS_DIR) $(HARNESS_DIR)/$$src.c -o $(@D)/bin/$*; \
+	printf '#!/bin/sh\n# %s, from tools/testing/selftests\nexec /tests/selftests/bin/%s %s\n' \
+		"$$src" "$*" "$$args" > $@ && chmod +x $@
 
 # busybox-static and its applets, and the mount points init uses.
 $(ROOTFS)/bin/busybox: | deps
