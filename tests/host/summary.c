@@ -2,7 +2,7 @@
 /*
  * summary: count what one guest run reported, per suite and policy.
  *
- *	summary RESULTS_DIR PROGRAM...
+ *	summary [-s SKIPS] RESULTS_DIR PROGRAM...
  *
  * RESULTS_DIR is the guest's /results: summary.tap (one line per program,
  * written by the guest init) and PROGRAM.tap (each program's own TAP, as
@@ -11,6 +11,9 @@
  * program that crashed, hung or never ran counts as one failure of its
  * own, named.  A failed case is printed with the harness's diagnostics,
  * which say what was expected and what the guest observed.
+ *
+ * A skipped case counts as a skip only if SKIPS (one "name reason" a line)
+ * expects it, with its reason printed; any other skip is a failure.
  *
  * The last line is "N passed, N failed, N skipped"; the exit status is 1
  * if anything failed.
@@ -26,6 +29,8 @@ struct tally {
 	char policy[16];
 	int passed, failed, skipped;
 };
+
+static const char *skips_file;
 
 static struct tally tallies[64];
 static int nr_tallies;
@@ -57,6 +62,24 @@ static const char *policy_of(const char *name)
 static void chomp(char *s)
 {
 	s[strcspn(s, "\r\n")] = '\0';
+}
+
+/* Is the skipped case @name ("test # SKIP why") in the expected skips? */
+static bool expected_skip(const char *name)
+{
+	char line[1024];
+	size_t len = strcspn(name, " ");
+	bool found = false;
+	FILE *f = skips_file ? fopen(skips_file, "r") : NULL;
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = line[0] != '#' && !strncmp(line, name, len) &&
+			(line[len] == ' ' || line[len] == '\t');
+	if (f)
+		fclose(f);
+	if (found)
+		printf("SKIP %.*s: %s", (int)len, name, line + len + strspn(line + len, " \t"));
+	return found;
 }
 
 /* The guest init's verdict on @program: its summary.tap line, or NULL. */
@@ -126,8 +149,13 @@ static int count_program(const char *dir, const char *program, const char *suite
 			continue;
 		name++;
 		running[0] = '\0';
-		if (ok && strstr(name, "# SKIP")) {
+		if (ok && strstr(name, "# SKIP") && expected_skip(name)) {
 			tally_for(suite, policy_of(name))->skipped++;
+		} else if (ok && strstr(name, "# SKIP")) {
+			tally_for(suite, policy_of(name))->failed++;
+			failed++;
+			printf("FAIL %s: %s: a skip not listed in %s\n%s", program, name,
+			       skips_file ? skips_file : "the expected skips", diag);
 		} else if (ok) {
 			tally_for(suite, policy_of(name))->passed++;
 		} else {
@@ -174,8 +202,13 @@ int main(int argc, char **argv)
 {
 	int passed = 0, failed = 0, skipped = 0, i;
 
+	if (argc > 2 && !strcmp(argv[1], "-s")) {
+		skips_file = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: summary RESULTS_DIR PROGRAM...\n");
+		fprintf(stderr, "usage: summary [-s SKIPS] RESULTS_DIR PROGRAM...\n");
 		return 2;
 	}
 	for (i = 2; i < argc; i++) {
