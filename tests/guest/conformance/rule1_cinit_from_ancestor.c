@@ -18,6 +18,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <mqueue.h>
 
 #include "kselftest_harness.h"
 #include "policy.h"
@@ -394,6 +396,54 @@ TEST_F(rule1, sigtimedwait_takes_ancestor_sigterm)
 	EXPECT_EQ(SIGTERM, r.ret) TH_LOG("sigtimedwait: errno %d", r.err);
 	EXPECT_TRUE(probe_alive(&cinit));
 	waitpid(sender, NULL, 0);
+}
+
+/* mq_notify's signal, raised by mq_send() from the root namespace. */
+static int notify_sigterm(long mqd)
+{
+	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGTERM };
+
+	return mq_notify((mqd_t)mqd, &ev);
+}
+
+TEST_F(rule1, mq_notify_sigterm_from_ancestor)
+{
+	struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = 8 };
+	struct probe cinit;
+	struct probe_result r;
+	mqd_t mqd;
+
+	mq_unlink("/rule1");
+	mqd = mq_open("/rule1", O_RDWR | O_CREAT | O_EXCL, 0600, &attr);
+	ASSERT_NE((mqd_t)-1, mqd);
+	ASSERT_EQ(0, start_cinit(&cinit, &cinit_dfl));
+	ASSERT_EQ(0, probe_call(&cinit, notify_sigterm, mqd, &r));
+	ASSERT_EQ(0, r.ret) TH_LOG("mq_notify: errno %d", r.err);
+	ASSERT_EQ(0, mq_send(mqd, "x", 1, 0));
+	EXPECT_FATE_FROM_ANCESTOR(&cinit, SIGTERM);
+	mq_close(mqd);
+	mq_unlink("/rule1");
+}
+
+/*
+ * A cinit that called setsid() is alone in an orphaned process group: a
+ * job-control stop does nothing there, even when rfc2007 lets it through.
+ */
+static int new_session(long unused)
+{
+	return setsid() < 0 ? -1 : 0;
+}
+
+TEST_F(rule1, sigtstp_to_orphaned_cinit)
+{
+	struct probe cinit;
+	struct probe_result r;
+
+	ASSERT_EQ(0, start_cinit(&cinit, &cinit_dfl));
+	ASSERT_EQ(0, probe_call(&cinit, new_session, 0, &r));
+	ASSERT_EQ(0, r.ret);
+	ASSERT_EQ(0, kill(cinit.pid, SIGTSTP));
+	EXPECT_TRUE(probe_alive(&cinit)) TH_LOG("an orphaned cinit stopped on SIGTSTP");
 }
 
 TEST_HARNESS_MAIN

@@ -30,6 +30,16 @@ static const struct probe_opts cinit_handler = {
 	.new_pidns = true, .disposition = PROBE_SIG_HANDLER,
 };
 
+/* A cinit at SIG_DFL and a second process of its namespace. */
+static void start_cinit_and_inside(struct __test_metadata *_metadata,
+				   struct probe *cinit, struct probe *inside)
+{
+	probe_init(cinit, "cinit", NULL);
+	probe_init(inside, "inside", cinit);
+	ASSERT_EQ(0, probe_start(cinit, &cinit_dfl));
+	ASSERT_EQ(0, probe_start_in(cinit, inside, &(struct probe_opts){ 0 }));
+}
+
 /* A process inside cinit's namespace (a child of cinit) calls kill(1, sig). */
 static void kill_init_from_inside(struct __test_metadata *_metadata, int sig)
 {
@@ -102,10 +112,7 @@ TEST_F(rule2, sigcont_from_inside_resumes_stopped_cinit)
 	struct probe cinit, inside;
 	struct probe_result r;
 
-	probe_init(&cinit, "cinit", NULL);
-	probe_init(&inside, "inside", &cinit);
-	ASSERT_EQ(0, probe_start(&cinit, &cinit_dfl));
-	ASSERT_EQ(0, probe_start_in(&cinit, &inside, &(struct probe_opts){ 0 }));
+	start_cinit_and_inside(_metadata, &cinit, &inside);
 	ASSERT_EQ(0, kill(cinit.pid, SIGSTOP));
 	ASSERT_TRUE(probe_stopped(&cinit));
 	ASSERT_EQ(0, probe_cmd(&inside, PROBE_KILL_SELF, 1, SIGCONT, &r));
@@ -143,10 +150,7 @@ TEST_F(rule2, traced_cinit_reports_signal_to_tracer)
 	struct probe_result r;
 	int status = 0, ms;
 
-	probe_init(&cinit, "cinit", NULL);
-	probe_init(&inside, "inside", &cinit);
-	ASSERT_EQ(0, probe_start(&cinit, &cinit_dfl));
-	ASSERT_EQ(0, probe_start_in(&cinit, &inside, &(struct probe_opts){ 0 }));
+	start_cinit_and_inside(_metadata, &cinit, &inside);
 	ASSERT_EQ(0, ptrace(PTRACE_SEIZE, cinit.pid, 0, 0));
 	ASSERT_EQ(0, probe_cmd(&inside, PROBE_KILL_SELF, 1, SIGTERM, &r));
 	ASSERT_EQ(0, r.ret);
@@ -169,15 +173,91 @@ TEST_F(rule2, traced_cinit_sigkill_from_inside_is_dropped)
 	struct probe cinit, inside;
 	struct probe_result r;
 
-	probe_init(&cinit, "cinit", NULL);
-	probe_init(&inside, "inside", &cinit);
-	ASSERT_EQ(0, probe_start(&cinit, &cinit_dfl));
-	ASSERT_EQ(0, probe_start_in(&cinit, &inside, &(struct probe_opts){ 0 }));
+	start_cinit_and_inside(_metadata, &cinit, &inside);
 	ASSERT_EQ(0, ptrace(PTRACE_SEIZE, cinit.pid, 0, 0));
 	ASSERT_EQ(0, probe_cmd(&inside, PROBE_KILL_SELF, 1, SIGKILL, &r));
 	ASSERT_EQ(0, r.ret);
 	EXPECT_TRUE(probe_alive(&cinit)) TH_LOG("a traced cinit died of SIGKILL from inside");
 	ptrace(PTRACE_DETACH, cinit.pid, 0, 0);
+}
+
+/* tgkill() to cinit's second thread from inside: dropped like kill(). */
+static int tgkill_second_thread(long sig)
+{
+	/* cinit's second thread was its namespace's second task: tid 2. */
+	return syscall(SYS_tgkill, 1, 2, (int)sig);
+}
+
+TEST_F(rule2, tgkill_second_thread_from_inside_is_dropped)
+{
+	const struct probe_opts cinit_threaded = {
+		.new_pidns = true, .disposition = PROBE_SIG_DFL, .threads = true,
+	};
+	struct probe cinit, inside;
+	struct probe_result r;
+
+	probe_init(&cinit, "cinit", NULL);
+	probe_init(&inside, "inside", &cinit);
+	ASSERT_EQ(0, probe_start(&cinit, &cinit_threaded));
+	ASSERT_EQ(0, probe_start_in(&cinit, &inside, &(struct probe_opts){ 0 }));
+	ASSERT_EQ(0, probe_call(&inside, tgkill_second_thread, SIGTERM, &r));
+	ASSERT_EQ(0, r.ret) TH_LOG("tgkill(1, 2) from inside: errno %d", r.err);
+	EXPECT_TRUE(probe_alive(&cinit)) TH_LOG("cinit died of SIGTERM to its thread from inside");
+}
+
+/*
+ * pidfd_send_signal() from inside: at SIG_DFL the signal is dropped and the
+ * call returns 0; a siginfo with si_code >= 0 (here SI_KERNEL) is refused
+ * with EPERM, so a process cannot pass itself off as the kernel.
+ */
+static int pidfd_signal_init(long with_kernel_code)
+{
+	siginfo_t info = { .si_signo = SIGTERM, .si_code = SI_KERNEL };
+	int fd = syscall(SYS_pidfd_open, 1, 0);
+
+	if (fd < 0)
+		return -1;
+	return syscall(SYS_pidfd_send_signal, fd, SIGTERM, with_kernel_code ? &info : NULL, 0);
+}
+
+TEST_F(rule2, pidfd_send_signal_from_inside)
+{
+	struct probe cinit, inside;
+	struct probe_result r;
+
+	start_cinit_and_inside(_metadata, &cinit, &inside);
+	ASSERT_EQ(0, probe_call(&inside, pidfd_signal_init, 0, &r));
+	EXPECT_EQ(0, r.ret) TH_LOG("errno %d", r.err);
+	ASSERT_EQ(0, probe_call(&inside, pidfd_signal_init, 1, &r));
+	EXPECT_EQ(-1, r.ret);
+	EXPECT_EQ(EPERM, r.err);
+	EXPECT_TRUE(probe_alive(&cinit));
+}
+
+/* A pidfd of an ancestor-namespace process, used from a deeper namespace. */
+static int pidfd;
+
+static int pidfd_signal(long sig)
+{
+	return syscall(SYS_pidfd_send_signal, pidfd, (int)sig, NULL, 0);
+}
+
+TEST_F(rule2, pidfd_send_signal_from_deeper_namespace_is_einval)
+{
+	struct probe target, cinit;
+	struct probe_result r;
+
+	probe_init(&target, "target", NULL);
+	probe_init(&cinit, "cinit", &target);
+	ASSERT_EQ(0, probe_start(&target, &(struct probe_opts){ .disposition = PROBE_SIG_HANDLER }));
+	pidfd = syscall(SYS_pidfd_open, target.pid, 0);
+	ASSERT_LE(0, pidfd);
+	ASSERT_EQ(0, probe_start(&cinit, &cinit_dfl));
+	ASSERT_EQ(0, probe_call(&cinit, pidfd_signal, SIGUSR1, &r));
+	EXPECT_EQ(-1, r.ret);
+	EXPECT_EQ(EINVAL, r.err);
+	EXPECT_TRUE(probe_alive(&target));
+	EXPECT_TRUE(probe_no_record(&target, "target"));
 }
 
 TEST_HARNESS_MAIN
