@@ -30,7 +30,7 @@ GUEST_TESTS  := $(CONFORMANCE) $(SELFTESTS)
 # KUnit suites built into the kernel (uml-configs/kunit.config); they run
 # at boot when the command line says kunit.enable=1.
 KUNIT_SUITES := kunit/signal_pidns
-GUEST_PROGS  := $(ROOTFS)/init $(ROOTFS)/bin/pidns-demo $(GUEST_TESTS)
+GUEST_PROGS  := $(ROOTFS)/init $(ROOTFS)/bin/pidns-demo $(ROOTFS)/bin/signal-rtt $(GUEST_TESTS)
 
 # Per-program and whole-boot bounds, in seconds.
 TEST_TIMEOUT ?= 120
@@ -49,6 +49,10 @@ $(ROOTFS)/init: tests/guest/init/init.c
 	$(Q)mkdir -p $(@D) && $(GUEST_CC) $< -o $@
 
 $(ROOTFS)/bin/pidns-demo: tests/guest/demo/demo.c $(GUEST_LIB) $(GUEST_LIB_H) $(SRC_STAMP)
+	@echo "  GUESTCC $@"
+	$(Q)mkdir -p $(@D) && $(GUEST_CC) -Itests/guest/lib $< $(GUEST_LIB) -o $@ -lpthread
+
+$(ROOTFS)/bin/signal-rtt: tests/guest/bench/signal_rtt.c $(GUEST_LIB) $(GUEST_LIB_H)
 	@echo "  GUESTCC $@"
 	$(Q)mkdir -p $(@D) && $(GUEST_CC) -Itests/guest/lib $< $(GUEST_LIB) -o $@ -lpthread
 
@@ -126,6 +130,33 @@ run: kbuild guest-tools
 shell: kbuild guest-tools
 	@echo "  BOOT    $(UML) (build/kernel, policy $(POLICY), umid lab-shell); Ctrl-D or poweroff to leave"
 	$(Q)$(RUNNER) -i -- $(UML) $(UML_ARGS) $(POLICY_ARG) umid=lab-shell -- shell
+
+# The stock kernel, for the signal round trip: the same series without the
+# signal patches (the leading UML port fixes kept), the same config less
+# the signal patches' KUnit option.  A git worktree of build/src.
+STOCK_SRC    := $(BUILD)/src-stock
+STOCK_STAMP  := $(BUILD)/stock/worktree
+STOCK_KUNIT  := build/stock/kunit.config
+
+$(STOCK_STAMP): $(SRC_STAMP)
+	$(Q)mkdir -p $(@D); git -C $(SRC) worktree remove --force $(STOCK_SRC) 2>/dev/null; \
+	base=$$(git -C $(SRC) log --reverse --format='%H %s' lab-base..HEAD | \
+		awk '$$2 != "um:" { print $$1; exit }'); \
+	echo "  STOCK   $(STOCK_SRC): the series up to $$(git -C $(SRC) log -1 --format=%s $$base^)"; \
+	git -C $(SRC) worktree add -q --detach $(STOCK_SRC) $$base^ && touch $@
+
+.PHONY: stock-kbuild
+stock-kbuild: $(STOCK_STAMP)
+	$(Q)grep -v SIGNAL_PIDNS uml-configs/kunit.config > $(STOCK_KUNIT)
+	$(Q)$(MAKE) -s kbuild SRC=$(STOCK_SRC) SRC_STAMP=$(STOCK_STAMP) KBUILD=$(BUILD)/kernel-stock \
+		UML=$(BUILD)/linux-stock FRAGMENTS="$(filter-out uml-configs/kunit.config,$(MAIN_FRAGMENTS)) $(STOCK_KUNIT)"
+
+# The signal round trip, patched (policy upstream, tracing off) against
+# stock, alternating boots.
+RTT_BOOTS ?= 10
+.PHONY: bench-rtt
+bench-rtt: kbuild stock-kbuild guest-tools
+	$(Q)sh tests/host/bench-rtt.sh $(RTT_BOOTS) $(RUNNER) $(UML) $(BUILD)/linux-stock $(UML_ARGS)
 
 # Speed, as figures: boot, suite, incremental build; BENCH_COLD=1 adds the
 # cold builds (several minutes).
