@@ -30,7 +30,7 @@ echo "## Upstream selftests (\`tests/guest/selftests.list\`)"
 echo
 sed -e 's/#.*//' tests/guest/selftests.list | awk 'NF { print "- `" $1 "`" ($2 ? " (arguments: " $2 ")" : "") }'
 echo
-echo "Expected skips, with reasons: \`tests/guest/selftests-skips.list\`."
+echo "Expected skips, with reasons: \`tests/guest/expected-skips.list\`."
 echo
 echo "## gdb scenarios (\`make gdb-check\`)"
 echo

@@ -116,7 +116,7 @@ test: kbuild guest-tools $(GDB_ENV)
 		cp $(COV_OUT)/gate.tap $(BUILD)/test/results/coverage/gate.tap 2>/dev/null; \
 		echo "$$v 0 coverage/gate" >> $(BUILD)/test/results/summary.tap; sel="$$sel coverage/gate"; \
 	fi; \
-	$(SUMMARY) -s tests/guest/selftests-skips.list $(BUILD)/test/results $$sel && [ $$rc = 0 ]
+	$(SUMMARY) -s tests/guest/expected-skips.list $(BUILD)/test/results $$sel && [ $$rc = 0 ]
 
 # The interactive targets boot the same kernel with POLICY selected.
 POLICY_ARG = sysctl.kernel.pid_ns_signal_policy=$(POLICY_VALUE_$(POLICY))
