@@ -81,12 +81,14 @@ help:
 	@echo '  bench-rtt    signal round trip, patched against stock'
 	@echo '  coverage     coverage kernel, report, table, gate (part of make test)'
 	@echo '  docs         regenerate docs/tests.md'
-	@echo '  clean        remove build outputs (keeps the unpacked tree)'
+	@echo '  clean        remove build outputs (keeps the unpacked trees)'
 	@echo '  distclean    remove build/ entirely'
 	@echo 'Variables: V=1 (full commands), POLICY=upstream|rfc2007, TESTS=<glob>'
 
 .PHONY: clean distclean
 clean:
-	$(Q)rm -rf $(KBUILD) $(ROOTFS) $(BUILD)/test $(UML)
+	$(Q)rm -rf $(KBUILD) $(ROOTFS) $(BUILD)/test $(UML) $(BUILD)/kernel-cov $(BUILD)/linux-cov \
+		$(BUILD)/coverage $(BUILD)/kernel-stock $(BUILD)/linux-stock $(BUILD)/stock \
+		$(BUILD)/gdb $(BUILD)/host $(BUILD)/headers $(BUILD)/uml
 distclean:
 	$(Q)rm -rf $(BUILD)

@@ -18,9 +18,13 @@ KBUILD_CC   := $(if $(shell command -v ccache),ccache gcc,gcc)
 KMAKE        = $(MAKE) -C $(SRC) ARCH=um O=$(KBUILD) CC="$(KBUILD_CC)" $(KBUILD_EXTRA) \
 	       $(if $(filter 1,$(V)),V=1,-s)
 
+# (A build of another tree, such as bench-rtt's stock one, passes its own
+# SRC and SRC_STAMP and must never run this.)
+ifeq ($(origin SRC_STAMP),file)
 $(SRC_STAMP): $(SERIES) $(PATCHES) linux/source.mk linux/prepare-src.sh | deps
 	$(Q)sh linux/prepare-src.sh $(KERNEL_TARBALL) $(KERNEL_TARBALL_SHA256) \
 		'$(KERNEL_PACKAGE_VERSION)' linux/patches $(SRC)
+endif
 
 # tinyconfig, then the fragments, then a check that every symbol asked for
 # landed: merge_config.sh only warns when Kconfig drops one.

@@ -138,12 +138,14 @@ STOCK_SRC    := $(BUILD)/src-stock
 STOCK_STAMP  := $(BUILD)/stock/worktree
 STOCK_KUNIT  := build/stock/kunit.config
 
+ifeq ($(origin SRC_STAMP),file)
 $(STOCK_STAMP): $(SRC_STAMP)
 	$(Q)mkdir -p $(@D); git -C $(SRC) worktree remove --force $(STOCK_SRC) 2>/dev/null; \
 	base=$$(git -C $(SRC) log --reverse --format='%H %s' lab-base..HEAD | \
 		awk '$$2 != "um:" { print $$1; exit }'); \
 	echo "  STOCK   $(STOCK_SRC): the series up to $$(git -C $(SRC) log -1 --format=%s $$base^)"; \
 	git -C $(SRC) worktree add -q --detach $(STOCK_SRC) $$base^ && touch $@
+endif
 
 .PHONY: stock-kbuild
 stock-kbuild: $(STOCK_STAMP)
