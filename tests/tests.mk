@@ -63,6 +63,7 @@ $(ROOTFS)/tests/conformance/%: tests/guest/conformance/%.c $(GUEST_LIB) $(GUEST_
 $(UAPI)/linux/pidfd.h: $(SRC_STAMP)
 	@echo "  HEADERS $(BUILD)/headers (ARCH=x86_64 headers_install)"
 	$(Q)$(MAKE) -s -C $(SRC) ARCH=x86_64 O=$(BUILD)/headers headers
+	$(Q)touch $@	# headers_install leaves unchanged headers alone
 
 # Each selftest, or a wrapper that passes the list's arguments to it.
 $(ROOTFS)/tests/selftests/%: $(UAPI)/linux/pidfd.h $(SELFTEST_LIST)
