@@ -11,7 +11,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -444,6 +446,36 @@ TEST_F(rule1, sigtstp_to_orphaned_cinit)
 	ASSERT_EQ(0, r.ret);
 	ASSERT_EQ(0, kill(cinit.pid, SIGTSTP));
 	EXPECT_TRUE(probe_alive(&cinit)) TH_LOG("an orphaned cinit stopped on SIGTSTP");
+}
+
+/*
+ * A tracer that re-blocks an ancestor's signal it passes on: ptrace_signal()
+ * requeues it, and the queue entry keeps its origin, so rule 1 decides
+ * again when cinit unblocks it.
+ */
+TEST_F(rule1, traced_requeue_keeps_origin)
+{
+	/* The kernel's sigset, as PTRACE_SETSIGMASK takes it. */
+	uint64_t block = 1ULL << (SIGTERM - 1);
+	struct probe cinit;
+	int status;
+
+	ASSERT_EQ(0, start_cinit(&cinit, &cinit_dfl));
+	ASSERT_EQ(0, ptrace(PTRACE_SEIZE, cinit.pid, 0, 0));
+	ASSERT_EQ(0, kill(cinit.pid, SIGTERM));
+	status = probe_fate(&cinit);
+	ASSERT_TRUE(WIFSTOPPED(status) && WSTOPSIG(status) == SIGTERM)
+		TH_LOG("the tracer saw no SIGTERM stop (status %#x)", status);
+	ASSERT_EQ(0, ptrace(PTRACE_SETSIGMASK, cinit.pid, sizeof(block), &block));
+	ASSERT_EQ(0, ptrace(PTRACE_CONT, cinit.pid, 0, SIGTERM));
+	/* Stop it again to detach: the requeued SIGTERM stays pending, blocked. */
+	ASSERT_EQ(0, ptrace(PTRACE_INTERRUPT, cinit.pid, 0, 0));
+	status = probe_fate(&cinit);
+	ASSERT_TRUE(WIFSTOPPED(status)) TH_LOG("no stop after PTRACE_INTERRUPT (status %#x)", status);
+	ASSERT_EQ(0, ptrace(PTRACE_DETACH, cinit.pid, 0, 0));
+	ASSERT_TRUE(probe_alive(&cinit)) TH_LOG("cinit died of a blocked, requeued SIGTERM");
+	probe_cmd(&cinit, PROBE_UNBLOCK, 0, SIGTERM, NULL);
+	EXPECT_FATE_FROM_ANCESTOR(&cinit, SIGTERM);
 }
 
 TEST_HARNESS_MAIN

@@ -148,17 +148,13 @@ TEST_F(rule2, traced_cinit_reports_signal_to_tracer)
 {
 	struct probe cinit, inside;
 	struct probe_result r;
-	int status = 0, ms;
+	int status;
 
 	start_cinit_and_inside(_metadata, &cinit, &inside);
 	ASSERT_EQ(0, ptrace(PTRACE_SEIZE, cinit.pid, 0, 0));
 	ASSERT_EQ(0, probe_cmd(&inside, PROBE_KILL_SELF, 1, SIGTERM, &r));
 	ASSERT_EQ(0, r.ret);
-	for (ms = 0; ms < PROBE_TIMEOUT_MS; ms++) {
-		if (waitpid(cinit.pid, &status, WNOHANG | __WALL) == cinit.pid)
-			break;
-		usleep(1000);
-	}
+	status = probe_fate(&cinit);
 	ASSERT_TRUE(WIFSTOPPED(status)) TH_LOG("the tracer saw no stop (status %#x)", status);
 	EXPECT_EQ(SIGTERM, WSTOPSIG(status));
 	/* The tracer suppresses it: cinit goes on. */

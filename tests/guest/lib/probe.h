@@ -80,8 +80,9 @@ typedef int (*probe_fn)(long arg);
 int probe_call(struct probe *p, probe_fn fn, long arg, struct probe_result *r);
 
 /*
- * The fate of a probe that is the test's own child: how it ended, within
- * PROBE_TIMEOUT_MS.  Returns the wait status, or -1 if it is still running.
+ * The fate of a probe that is the test's own child: how it ended (or, to
+ * its tracer, its next ptrace stop), within PROBE_TIMEOUT_MS.  Returns the
+ * wait status, or -1 if nothing happened.
  */
 int probe_fate(struct probe *p);
 /* Same for a probe that should have stopped: true once it is in state T. */
