@@ -59,6 +59,10 @@ patches: $(SRC_STAMP)
 	$(Q)rm -f linux/patches/*.patch
 	$(Q)git -C $(SRC) format-patch -q --numbered --zero-commit --no-signature \
 		-o $(CURDIR)/linux/patches lab-base..HEAD
+	@# Blank context lines lose their lone space: checkpatch run on a
+	@# git-tracked .patch switches to --file mode and calls it trailing
+	@# whitespace.  git am reads both forms alike.
+	$(Q)sed -i 's/^ $$//' linux/patches/*.patch
 	$(Q){ echo '# The patch series, applied in this order by linux/prepare-src.sh.'; \
 		cd linux/patches && ls *.patch; } > $(SERIES)
 	$(Q){ git -C $(SRC) rev-parse HEAD; cd linux/patches && \
