@@ -46,6 +46,19 @@ static void start_receiver(struct __test_metadata *_metadata, struct probe *cini
 	ASSERT_EQ(0, probe_start_in(cinit, receiver, &plain_handler));
 }
 
+/*
+ * A write into an async pipe owned by @owner (F_SETSIG @sig, 0: plain
+ * SIGIO) raises a signal; @receiver's handler reports what it got.
+ */
+static void raise_on_write(struct __test_metadata *_metadata, int pipefd[2],
+			   struct probe *receiver, pid_t owner, int sig, siginfo_t *si)
+{
+	async_pipe(_metadata, pipefd, owner, sig);
+	ASSERT_EQ(1, write(pipefd[1], "x", 1));
+	ASSERT_TRUE(probe_record(receiver, receiver->name, si))
+		TH_LOG("nothing arrived (F_SETSIG %d, owner %d)", sig, owner);
+}
+
 TEST_F(rule5, sigio_to_process_in_child_ns)
 {
 	struct probe cinit, receiver;
@@ -53,9 +66,7 @@ TEST_F(rule5, sigio_to_process_in_child_ns)
 	siginfo_t si;
 
 	start_receiver(_metadata, &cinit, &receiver);
-	async_pipe(_metadata, pipefd, receiver.pid, 0);
-	ASSERT_EQ(1, write(pipefd[1], "x", 1));
-	ASSERT_TRUE(probe_record(&receiver, "receiver", &si)) TH_LOG("no SIGIO arrived");
+	raise_on_write(_metadata, pipefd, &receiver, receiver.pid, 0, &si);
 	EXPECT_EQ(SIGIO, si.si_signo);
 	EXPECT_EQ(SI_KERNEL, si.si_code);
 	EXPECT_EQ(0, si.si_pid);
@@ -68,9 +79,7 @@ TEST_F(rule5, f_setsig_to_process_in_child_ns)
 	siginfo_t si;
 
 	start_receiver(_metadata, &cinit, &receiver);
-	async_pipe(_metadata, pipefd, receiver.pid, SIGRTMIN);
-	ASSERT_EQ(1, write(pipefd[1], "x", 1));
-	ASSERT_TRUE(probe_record(&receiver, "receiver", &si)) TH_LOG("no SIGRTMIN arrived");
+	raise_on_write(_metadata, pipefd, &receiver, receiver.pid, SIGRTMIN, &si);
 	EXPECT_EQ(SIGRTMIN, si.si_signo);
 	EXPECT_EQ(POLL_IN, si.si_code);
 	EXPECT_EQ(pipefd[0], si.si_fd);
@@ -84,9 +93,7 @@ TEST_F(rule5, sigio_to_cinit_itself)
 
 	probe_init(&cinit, "cinit", NULL);
 	ASSERT_EQ(0, probe_start(&cinit, &cinit_handler));
-	async_pipe(_metadata, pipefd, cinit.pid, 0);
-	ASSERT_EQ(1, write(pipefd[1], "x", 1));
-	ASSERT_TRUE(probe_record(&cinit, "cinit", &si)) TH_LOG("a handled SIGIO did not reach cinit");
+	raise_on_write(_metadata, pipefd, &cinit, cinit.pid, 0, &si);
 	EXPECT_EQ(SIGIO, si.si_signo);
 }
 
@@ -133,9 +140,7 @@ TEST_F(rule5, sigio_to_process_group_in_child_ns)
 
 	start_receiver(_metadata, &cinit, &receiver);
 	ASSERT_EQ(0, probe_cmd(&receiver, PROBE_SETPGID, 0, 0, &r));
-	async_pipe(_metadata, pipefd, -receiver.pid, 0);
-	ASSERT_EQ(1, write(pipefd[1], "x", 1));
-	ASSERT_TRUE(probe_record(&receiver, "receiver", &si)) TH_LOG("no SIGIO arrived");
+	raise_on_write(_metadata, pipefd, &receiver, -receiver.pid, 0, &si);
 	EXPECT_EQ(SIGIO, si.si_signo);
 }
 
@@ -158,9 +163,7 @@ TEST_F(rule5, f_setsig_sigsegv_uses_si_sigio)
 	siginfo_t si;
 
 	start_receiver(_metadata, &cinit, &receiver);
-	async_pipe(_metadata, pipefd, receiver.pid, SIGSEGV);
-	ASSERT_EQ(1, write(pipefd[1], "x", 1));
-	ASSERT_TRUE(probe_record(&receiver, "receiver", &si)) TH_LOG("no SIGSEGV arrived");
+	raise_on_write(_metadata, pipefd, &receiver, receiver.pid, SIGSEGV, &si);
 	EXPECT_EQ(SIGSEGV, si.si_signo);
 	EXPECT_EQ(SI_SIGIO, si.si_code);
 }
@@ -186,9 +189,7 @@ TEST_F(rule5, f_setsig_queue_full_falls_back_to_sigio)
 	start_receiver(_metadata, &cinit, &receiver);
 	ASSERT_EQ(0, probe_call(&receiver, no_pending_signals, 0, &r));
 	ASSERT_EQ(0, r.ret);
-	async_pipe(_metadata, pipefd, receiver.pid, SIGRTMIN);
-	ASSERT_EQ(1, write(pipefd[1], "x", 1));
-	ASSERT_TRUE(probe_record(&receiver, "receiver", &si)) TH_LOG("nothing arrived");
+	raise_on_write(_metadata, pipefd, &receiver, receiver.pid, SIGRTMIN, &si);
 	EXPECT_EQ(SIGIO, si.si_signo) TH_LOG("got signal %d", si.si_signo);
 }
 
@@ -200,9 +201,7 @@ TEST_F(rule5, f_setsig_sigio_carries_poll_in)
 	siginfo_t si;
 
 	start_receiver(_metadata, &cinit, &receiver);
-	async_pipe(_metadata, pipefd, receiver.pid, SIGIO);
-	ASSERT_EQ(1, write(pipefd[1], "x", 1));
-	ASSERT_TRUE(probe_record(&receiver, "receiver", &si));
+	raise_on_write(_metadata, pipefd, &receiver, receiver.pid, SIGIO, &si);
 	EXPECT_EQ(SIGIO, si.si_signo);
 	EXPECT_EQ(POLL_IN, si.si_code);
 }
