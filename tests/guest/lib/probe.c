@@ -45,20 +45,29 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* poll() one fd for @events until the shared deadline; false on timeout. */
-static bool wait_fd(int fd, short events, int timeout_ms)
+enum wait_result { WAIT_READY, WAIT_TIMEOUT, WAIT_EXITED };
+
+/*
+ * poll() @fd for input until the deadline, or until the probe behind
+ * @pidfd (ignored when negative) has exited: the test holds both ends of
+ * every probe's socket, so a probe's death is no hang-up on it.
+ */
+static enum wait_result wait_fd(int fd, int pidfd, int timeout_ms)
 {
 	long deadline = now_ms() + timeout_ms;
-	struct pollfd pfd = { .fd = fd, .events = events };
+	struct pollfd pfd[] = {
+		{ .fd = fd, .events = POLLIN },
+		{ .fd = pidfd, .events = POLLIN },
+	};
 
 	for (;;) {
 		int left = deadline - now_ms();
-		int n = poll(&pfd, 1, left > 0 ? left : 0);
+		int n = poll(pfd, 2, left > 0 ? left : 0);
 
 		if (n > 0)
-			return true;
+			return pfd[0].revents ? WAIT_READY : WAIT_EXITED;
 		if (n == 0 || errno != EINTR)
-			return false;
+			return WAIT_TIMEOUT;
 	}
 }
 
@@ -66,6 +75,7 @@ void probe_init(struct probe *p, const char *name, const struct probe *share_eve
 {
 	memset(p, 0, sizeof(*p));
 	p->name = name;
+	p->pidfd = -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p->sock))
 		abort();
 	if (share_events) {
@@ -268,8 +278,14 @@ static int recv_answer(struct probe *p, struct probe_result *r, pid_t *sender)
 	};
 	struct cmsghdr *cm;
 
-	if (!wait_fd(p->sock[0], POLLIN, PROBE_TIMEOUT_MS))
+	switch (wait_fd(p->sock[0], p->pidfd, PROBE_TIMEOUT_MS)) {
+	case WAIT_TIMEOUT:
 		return -ETIMEDOUT;
+	case WAIT_EXITED:
+		return -ESRCH;
+	case WAIT_READY:
+		break;
+	}
 	if (recvmsg(p->sock[0], &msg, 0) != sizeof(*r))
 		return -EPIPE;
 	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
@@ -298,6 +314,7 @@ static int await_hello(struct probe *p)
 
 	if (ret)
 		return ret;
+	p->pidfd = syscall(SYS_pidfd_open, p->pid, 0);
 	snprintf(path, sizeof(path), "/proc/%d/task", p->pid);
 	dir = opendir(path);
 	while (dir && (d = readdir(dir)))
@@ -403,7 +420,7 @@ bool probe_record(struct probe *p, const char *name, siginfo_t *info)
 		memmove(&held[i], &held[i + 1], (--nr_held - i) * sizeof(held[0]));
 		return true;
 	}
-	while (wait_fd(p->events[0], POLLIN, PROBE_TIMEOUT_MS)) {
+	while (wait_fd(p->events[0], -1, PROBE_TIMEOUT_MS) == WAIT_READY) {
 		if (read(p->events[0], &rec, sizeof(rec)) != sizeof(rec))
 			return false;
 		if (!strcmp(rec.name, name)) {
@@ -420,7 +437,7 @@ bool probe_no_record(struct probe *p, const char *name)
 {
 	struct signal_record rec;
 
-	while (wait_fd(p->events[0], POLLIN, 0) &&
+	while (wait_fd(p->events[0], -1, 0) == WAIT_READY &&
 	       read(p->events[0], &rec, sizeof(rec)) == sizeof(rec) &&
 	       nr_held < (int)(sizeof(held) / sizeof(held[0])))
 		held[nr_held++] = rec;

@@ -40,6 +40,7 @@ struct probe {
 	pid_t pid;		/* its pid as the test process sees it, 0 if none */
 	pid_t tid2;		/* the second thread's tid, as the test sees it */
 	int sock[2];		/* [0] the test's end, [1] the probe's end */
+	int pidfd;		/* readable once it has exited; -1 before its hello */
 	int events[2];		/* the shared record pipe (copied from the first probe) */
 };
 
