@@ -97,15 +97,18 @@ known: $(KUNIT_SUITES) $(notdir $(GUEST_TESTS)) gdb/scenarios" >&2; exit 2; }; \
 	guest_sel=$$(echo $$sel | tr ' ' '\n' | grep -v '^gdb/' | tr '\n' ' ')
 
 TESTS ?= *
+# POLICY given to make test runs only that policy's variants.
+TEST_POLICY = $(if $(filter command line environment,$(origin POLICY)),$(POLICY))
 .PHONY: test
 test: kbuild guest-tools $(GDB_ENV)
 	$(Q)$(select_tests); \
-	rm -rf $(ROOTFS)/results $(BUILD)/test && mkdir -p $(ROOTFS)/results $(BUILD)/test; \
-	id=$$(cut -c1-8 /proc/sys/kernel/random/uuid); echo $$id > $(BUILD)/test/boot-id; \
-	echo "  BOOT    $(UML) (boot id $$id, build/kernel, policy per test)"; \
+	id=$$(cut -c1-8 /proc/sys/kernel/random/uuid); results=$(ROOTFS)/results/test-$$id; \
+	rm -rf $(BUILD)/test && mkdir -p $$results $(BUILD)/test && echo $$id > $(BUILD)/test/boot-id; \
+	echo "  BOOT    $(UML) (boot id $$id, build/kernel, policy $(or $(TEST_POLICY),per test))"; \
 	$(RUNNER) -q -t $(BOOT_TIMEOUT) -l $(BUILD)/test/console.log -- $(UML) $(UML_ARGS) \
-		$$sel_kunit umid=lab-test-$$id -- test $(TEST_TIMEOUT) $$guest_sel; rc=$$?; \
-	cp -r $(ROOTFS)/results $(BUILD)/test/; \
+		$$sel_kunit umid=lab-test-$$id -- test $(TEST_TIMEOUT) \
+		$(if $(TEST_POLICY),-p $(TEST_POLICY)) -o /results/test-$$id $$guest_sel; rc=$$?; \
+	mv $$results $(BUILD)/test/results; \
 	[ $$rc = 0 ] || echo "test: error: the guest ended badly (runner status $$rc); console: build/test/console.log" >&2; \
 	case "$$sel" in *gdb/scenarios*) $(MAKE) -s gdb-check;; esac; \
 	if sh tests/list-tests.sh | cmp -s - docs/tests.md; then v=ok; \

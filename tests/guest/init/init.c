@@ -2,17 +2,19 @@
 /*
  * The guest's init (pid 1 of ./linux).
  *
- *	init -- test <seconds> <program>...	run each /tests/<program> with a
- *						time limit, TAP to the console and
- *						to /results, then power off; a
- *						program "kunit/<suite>" is the KTAP
- *						of that KUnit suite, run at boot
+ *	init -- test <seconds> [-p <policy>] [-o <dir>] <program>...
+ *		run each /tests/<program> with a time limit, TAP to the console
+ *		and to <dir> (default /results), then power off; a program
+ *		"kunit/<suite>" is the KTAP of that KUnit suite, run at boot.
+ *		-p leaves out the kselftest harness variants of the other
+ *		signal policy (tests without a policy variant still run).
  *	init -- run <program> [args...]		run one program, then power off
  *	init -- shell				an interactive busybox shell
  *
  * The kernel passes the words after "--" on its command line to init.
- * /results/status says how the run ended ("pass" or "fail"): UML's exit
- * code does not carry it.
+ * <dir>/status says how the run ended ("pass" or "fail"): UML's exit
+ * code does not carry it.  Guests that share the root folder at once
+ * (make coverage boots several) each write to their own <dir>.
  *
  * As the global init this process only receives signals it handles: it
  * handles the ones busybox poweroff, halt and reboot send to pid 1.
@@ -33,7 +35,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define RESULTS "/results"
+static const char *results = "/results";
+/* The policy variant -p leaves out, passed to the harness as -V. */
+static const char *other_policy;
 
 static volatile sig_atomic_t power_off_requested;
 
@@ -82,12 +86,15 @@ static void setup(void)
 	mount("devpts", "/dev/pts", "devpts", 0, "ptmxmode=0666");
 	setenv("PATH", "/bin:/tests", 1);
 	setenv("HOME", "/tmp", 1);
-	mkdir(RESULTS, 0755);
 }
 
 static void __attribute__((noreturn)) power_off(bool passed)
 {
-	FILE *f = fopen(RESULTS "/status", "w");
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/status", results);
+	f = fopen(path, "w");
 
 	if (f) {
 		fprintf(f, "%s\n", passed ? "pass" : "fail");
@@ -125,7 +132,7 @@ enum outcome { PASSED, FAILED, TIMED_OUT };
 
 /*
  * Run one test program in its own process group, its output copied to the
- * console and to /results/<name>.tap, killed with its group after @limit_s.
+ * console and to <results>/<name>.tap, killed with its group after @limit_s.
  */
 static enum outcome run_test(const char *name, int limit_s, int *status)
 {
@@ -136,10 +143,10 @@ static enum outcome run_test(const char *name, int limit_s, int *status)
 	pid_t pid;
 
 	snprintf(path, sizeof(path), "/tests/%s", name);
-	snprintf(log, sizeof(log), RESULTS "/%s.tap", name);
+	snprintf(log, sizeof(log), "%s/%s.tap", results, name);
 	*strrchr(log, '/') = '\0';
-	mkdir(log, 0755);	/* results of suite/program go to RESULTS/suite/ */
-	snprintf(log, sizeof(log), RESULTS "/%s.tap", name);
+	mkdir(log, 0755);	/* results of suite/program go to <results>/suite/ */
+	snprintf(log, sizeof(log), "%s/%s.tap", results, name);
 	out = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (out < 0 || pipe2(pipefd, O_CLOEXEC))
 		return FAILED;
@@ -150,7 +157,10 @@ static enum outcome run_test(const char *name, int limit_s, int *status)
 		dup2(pipefd[1], 1);
 		dup2(pipefd[1], 2);
 		chdir("/tmp");
-		execl(path, name, (char *)NULL);
+		if (other_policy)
+			execl(path, name, "-V", other_policy, (char *)NULL);
+		else
+			execl(path, name, (char *)NULL);
 		printf("Bail out! cannot run %s: %s\n", path, strerror(errno));
 		_exit(127);
 	}
@@ -202,9 +212,9 @@ static enum outcome collect_kunit(const char *name, int *status)
 
 	snprintf(path, sizeof(path), "/sys/kernel/debug/kunit/%s/results",
 		 name + strlen("kunit/"));
-	snprintf(log, sizeof(log), RESULTS "/kunit");
+	snprintf(log, sizeof(log), "%s/kunit", results);
 	mkdir(log, 0755);
-	snprintf(log, sizeof(log), RESULTS "/%s.tap", name);
+	snprintf(log, sizeof(log), "%s/%s.tap", results, name);
 	in = fopen(path, "r");
 	out = fopen(log, "w");
 	while (in && out && fgets(line, sizeof(line), in)) {
@@ -227,9 +237,13 @@ static enum outcome collect_kunit(const char *name, int *status)
 
 static bool run_tests(int limit_s, int count, char **names)
 {
-	FILE *summary = fopen(RESULTS "/summary.tap", "w");
 	bool all_passed = true;
 	int i, status = 0;
+	char path[256];
+	FILE *summary;
+
+	snprintf(path, sizeof(path), "%s/summary.tap", results);
+	summary = fopen(path, "w");
 
 	printf("TAP version 13\n1..%d\n", count);
 	if (summary)
@@ -303,22 +317,45 @@ static void run_shell(void)
 	}
 }
 
+/* init -- test's options; the index of the first program, or -1. */
+static int parse_test_options(int argc, char **argv)
+{
+	int i;
+
+	for (i = 3; i + 1 < argc && argv[i][0] == '-'; i += 2) {
+		if (!strcmp(argv[i], "-o"))
+			results = argv[i + 1];
+		else if (!strcmp(argv[i], "-p") && !strcmp(argv[i + 1], "upstream"))
+			other_policy = "rfc2007";
+		else if (!strcmp(argv[i], "-p") && !strcmp(argv[i + 1], "rfc2007"))
+			other_policy = "upstream";
+		else
+			return -1;
+	}
+	return i < argc && argv[i][0] != '-' ? i : -1;
+}
+
 int main(int argc, char **argv)
 {
+	bool test = argc >= 3 && !strcmp(argv[1], "test");
+	int first = test ? parse_test_options(argc, argv) : -1;
+
 	if (getpid() != 1) {
 		fprintf(stderr, "init: must run as pid 1 of ./linux\n");
 		return 1;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	setup();
-	if (argc >= 3 && !strcmp(argv[1], "test"))
-		power_off(run_tests(atoi(argv[2]), argc - 3, argv + 3));
+	mkdir(results, 0755);
+	if (first > 0)
+		power_off(run_tests(atoi(argv[2]), argc - first, argv + first));
 	if (argc >= 3 && !strcmp(argv[1], "run"))
 		power_off(run_program(argv + 2));
 	if (argc == 2 && !strcmp(argv[1], "shell")) {
 		run_shell();
 		power_off(true);
 	}
-	printf("init: usage: init -- test SECONDS PROGRAM... | run PROGRAM [ARG...] | shell\n");
+	printf("init: usage: init -- test SECONDS [-p upstream|rfc2007] [-o DIR] PROGRAM...\n"
+	       "            | run PROGRAM [ARG...] | shell\n");
 	power_off(false);
 }
