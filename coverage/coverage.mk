@@ -4,17 +4,16 @@
 # built with UML's CONFIG_GCOV: every object file is compiled with
 # -fprofile-arcs and libgcov writes .gcda files when the UML process exits
 # (linux/patches/0001 and 0002 make that work with GCC 12).  No other
-# target boots it.  Two boots make two captures: KUnit alone (it calls the
-# helpers directly, so it must not hide an untested user path), and the
-# lab's user-space suites (the conformance tests), which alone feed the
-# gate.
+# target boots it.
 
 COV_KBUILD := $(BUILD)/kernel-cov
 COV_UML    := $(BUILD)/linux-cov
 COV_OUT    := $(BUILD)/coverage
 GATE       := $(HOSTBIN)/gate
-# The object files the report reads (and the only ones gcov is run on).
+# The object files the report reads (and the only ones gcov is run on),
+# and their sources: the headers inlined into them are left out.
 COV_OBJS   := kernel/signal fs/fcntl
+COV_INCLUDE := $(foreach o,$(COV_OBJS),--include $(SRC)/$(o).c)
 LCOV       := lcov --quiet --rc lcov_branch_coverage=1
 # Without early inlining, small static functions keep their own entries.
 COV_KCFLAGS := KCFLAGS=-fno-early-inlining
@@ -28,37 +27,64 @@ cov-kbuild:
 	$(Q)$(MAKE) -s kbuild KBUILD=$(COV_KBUILD) UML=$(COV_UML) \
 		FRAGMENTS="$(MAIN_FRAGMENTS) uml-configs/coverage.config" KBUILD_EXTRA=$(COV_KCFLAGS)
 
-# $(call cov_capture,NAME,KERNEL_ARGS,PROGRAMS,WITNESS): boot the coverage
-# kernel once, from no data, and capture what that boot alone wrote; the
-# function WITNESS must have run in it.
-define cov_capture
-	$(Q)find $(COV_KBUILD) -name '*.gcda' -delete; rm -rf $(COV_OUT)/$(1) $(ROOTFS)/results; \
-	mkdir -p $(COV_OUT)/$(1) $(ROOTFS)/results && touch $(COV_OUT)/$(1)/.boot; \
-	echo "  COVBOOT $(COV_UML) ($(1))"; \
-	$(RUNNER) -q -t $(BOOT_TIMEOUT) -l $(COV_OUT)/$(1).console -- $(COV_UML) $(UML_ARGS) $(2) \
-		umid=lab-cov-$(1)-$$$$ -- test $(TEST_TIMEOUT) $(3) || \
-		{ echo "coverage: error: the $(1) boot failed: $(COV_OUT)/$(1).console" >&2; exit 1; }; \
-	grep -qx pass $(ROOTFS)/results/status || \
-		{ echo "coverage: error: tests failed in the $(1) boot: $(COV_OUT)/$(1).console" >&2; exit 1; }; \
-	for o in $(COV_OBJS); do \
-		[ -n "$$(find $(COV_KBUILD)/$$o.gcda -newer $(COV_OUT)/$(1)/.boot 2>/dev/null)" ] || \
-		{ echo "coverage: error: no $$o.gcda from the $(1) boot (did UML exit cleanly?)" >&2; exit 1; }; \
-		cp $(COV_KBUILD)/$$o.gcno $(COV_KBUILD)/$$o.gcda $(COV_OUT)/$(1)/; \
-	done; \
-	$(LCOV) --capture --directory $(COV_OUT)/$(1) --output-file $(COV_OUT)/$(1).info 2>/dev/null; \
-	grep -q '^FNDA:[1-9][0-9]*,$(4)$$' $(COV_OUT)/$(1).info || \
-		{ echo "coverage: error: $(1) data has no call of $(4): empty or stale" >&2; exit 1; }
-endef
+# The captures, one boot of the coverage kernel each: what the boot runs,
+# and a function that must have run in it.  KUnit calls the helpers
+# directly, so only the user-space suites feed the gate; they boot once
+# per policy, so that the report can show what each policy's tests reach.
+COV_CONFORMANCE  := $(patsubst $(ROOTFS)/tests/%,%,$(CONFORMANCE))
+COV_CAPTURES     := kunit upstream rfc2007
+COV_RUN_kunit    := kunit.enable=1 -- test $(TEST_TIMEOUT) -o /results/cov-kunit kunit/signal_pidns
+COV_RUN_upstream := -- test $(TEST_TIMEOUT) -o /results/cov-upstream -p upstream $(COV_CONFORMANCE)
+COV_RUN_rfc2007  := -- test $(TEST_TIMEOUT) -o /results/cov-rfc2007 -p rfc2007 $(COV_CONFORMANCE)
+COV_WITNESS_kunit    := cinit_ignores_signal
+COV_WITNESS_upstream := send_signal_locked
+COV_WITNESS_rfc2007  := send_signal_locked
+COV_INFOS        := $(COV_CAPTURES:%=$(COV_OUT)/%.info)
+# libgcov writes each .gcda at the object's path with this many leading
+# components stripped and GCOV_PREFIX put before it: every boot writes
+# into a folder of its own, so the boots run at once and none inherits
+# another's counts.
+COV_STRIP        := $(words $(subst /, ,$(COV_KBUILD)))
 
+# One capture: a boot from no data; then the boot's tests must have
+# passed, the files the report reads must have been written, and the
+# witness must have run.  lcov reads those two objects only.
+.PHONY: $(COV_INFOS)
+$(COV_INFOS): $(COV_OUT)/%.info:
+	$(Q)rm -rf $(COV_OUT)/$* $@ $(ROOTFS)/results/cov-$*; mkdir -p $(COV_OUT)/$*/gcda; \
+	echo "  COVBOOT $(COV_UML) ($*)"; \
+	GCOV_PREFIX=$(COV_OUT)/$*/gcda GCOV_PREFIX_STRIP=$(COV_STRIP) \
+	$(RUNNER) -q -t $(BOOT_TIMEOUT) -l $(COV_OUT)/$*.console -- $(COV_UML) $(UML_ARGS) \
+		umid=lab-cov-$*-$$$$ $(COV_RUN_$*) || \
+		{ echo "coverage: error: the $* boot failed: $(COV_OUT)/$*.console" >&2; exit 1; }; \
+	grep -qx pass $(ROOTFS)/results/cov-$*/status || \
+		{ echo "coverage: error: tests failed in the $* boot: $(COV_OUT)/$*.console" >&2; exit 1; }; \
+	for o in $(COV_OBJS); do \
+		[ -s $(COV_OUT)/$*/gcda/$$o.gcda ] || \
+		{ echo "coverage: error: the $* boot wrote no $$o.gcda (did UML exit cleanly?)" >&2; exit 1; }; \
+		cp $(COV_KBUILD)/$$o.gcno $(COV_OUT)/$*/gcda/$$o.gcda $(COV_OUT)/$*/; \
+	done; \
+	rm -rf $(COV_OUT)/$*/gcda $(ROOTFS)/results/cov-$*; \
+	$(LCOV) --capture --test-name $* --directory $(COV_OUT)/$* $(COV_INCLUDE) --output-file $@ \
+		2>$(COV_OUT)/$*.lcov.log || \
+		{ echo "coverage: error: lcov failed on the $* data: $(COV_OUT)/$*.lcov.log" >&2; exit 1; }; \
+	grep -q '^FNDA:[1-9][0-9]*,$(COV_WITNESS_$*)$$' $@ || \
+		{ echo "coverage: error: the $* data has no call of $(COV_WITNESS_$*): empty or stale" >&2; \
+		  rm -f $@; exit 1; }
+
+GENHTML := genhtml --quiet --branch-coverage --rc lcov_branch_coverage=1 --show-details
+
+# The gated capture, user.info, is both policies' user-space suites, each
+# kept under its own test name so that the report tells them apart.
 .PHONY: coverage
 coverage: cov-kbuild guest-tools $(GATE)
-	$(Q)rm -f $(COV_OUT)/gate.tap $(COV_OUT)/summary.json
-	$(call cov_capture,kunit,kunit.enable=1,kunit/signal_pidns,cinit_ignores_signal)
-	$(call cov_capture,user,,$(patsubst $(ROOTFS)/tests/%,%,$(CONFORMANCE)),send_signal_locked)
-	$(Q)genhtml --quiet --branch-coverage --rc lcov_branch_coverage=1 --title "user-space suites" \
-		-o $(COV_OUT)/html $(COV_OUT)/user.info >/dev/null
-	$(Q)genhtml --quiet --branch-coverage --rc lcov_branch_coverage=1 --title "KUnit" \
-		-o $(COV_OUT)/html-kunit $(COV_OUT)/kunit.info >/dev/null
+	$(Q)rm -rf $(COV_OUT)/gate.tap $(COV_OUT)/summary.json $(COV_OUT)/user.info $(COV_OUT)/html*
+	$(Q)$(MAKE) -s -j$(words $(COV_CAPTURES)) $(COV_INFOS)
+	$(Q)$(LCOV) --add-tracefile $(COV_OUT)/upstream.info --add-tracefile $(COV_OUT)/rfc2007.info \
+		--output-file $(COV_OUT)/user.info 2>$(COV_OUT)/user.lcov.log
+	$(Q)$(GENHTML) --title "user-space suites" -o $(COV_OUT)/html $(COV_OUT)/user.info >/dev/null & \
+	html=$$!; $(GENHTML) --title "KUnit" -o $(COV_OUT)/html-kunit $(COV_OUT)/kunit.info >/dev/null; \
+	rc=$$?; wait $$html && [ $$rc = 0 ]
 	@echo "  REPORT  $(COV_OUT)/html/index.html (KUnit: html-kunit/), $(COV_OUT)/summary.json"
 	$(Q)$(GATE) $(SRC) coverage/rules.list coverage/exclusions.list $(COV_OUT) \
-		$(COV_OUT)/user.info $(COV_OUT)/kunit.info
+		$(COV_OUT)/user.info $(COV_OUT)/upstream.info $(COV_OUT)/rfc2007.info $(COV_OUT)/kunit.info

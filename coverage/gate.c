@@ -2,18 +2,22 @@
 /*
  * gate: the coverage gate of the pid namespace signal rules.
  *
- *	gate SRCDIR RULES EXCLUSIONS OUTDIR USER.info [KUNIT.info]
+ *	gate SRCDIR RULES EXCLUSIONS OUTDIR GATED.info [SHOWN.info...]
  *
- * Reads lcov tracefiles (branch coverage on), and for each function that
- * rules.list names prints lines hit/total and branches taken/total, from
- * the user-space suites' capture (USER.info) and, beside it, from KUnit's.
- * Writes the same as OUTDIR/summary.json, and the verdicts as
- * OUTDIR/gate.tap (one test per entry).  Fails (exit 1), naming each untaken edge with
- * its source line, when a listed function is missing from the data, has no
+ * Reads lcov tracefiles (branch coverage on), each a capture named after
+ * its file (user.info is "user").  For each function RULES names it prints
+ * lines hit/total and branches taken/total in every capture, and writes the
+ * same to OUTDIR/summary.json and a verdict per entry to OUTDIR/gate.tap.
+ * Only GATED counts: the gate fails (exit 1), naming each untaken edge with
+ * its source line, when a listed function is missing from it, has no
  * branches where branches are required, or has an untaken edge that
- * EXCLUSIONS does not explain.
+ * EXCLUSIONS does not explain.  The SHOWN captures are printed beside it.
+ *
+ * A tracefile may hold a file once per test name (lcov -a of captures made
+ * with --test-name); the sections are summed, as genhtml does.
  */
 #define _GNU_SOURCE
+#include <libgen.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -23,12 +27,15 @@
 #define MAX_FUNCS 4096
 #define MAX_LINES 16384
 #define MAX_BRANCHES 32768
+#define MAX_FILES 8
+#define MAX_CAPTURES 8
 
 struct branch {
 	int line, block, edge;
 	long taken;	/* -1: the line never ran */
 };
 
+/* One source file's data in one capture. */
 struct source {
 	char path[4096];
 	struct { char name[128]; int line; } funcs[MAX_FUNCS];
@@ -39,56 +46,119 @@ struct source {
 	int nr_branches;
 };
 
-struct coverage {
-	struct source *sources;
+struct capture {
+	char name[64];
+	struct source *sources[MAX_FILES];	/* only the files RULES names */
 	int nr_sources;
 };
 
 struct count {
+	bool found;
 	int lines_hit, lines, branches_taken, branches;
+	int first, last;	/* the function's source lines */
 };
 
-static struct source *source_for(struct coverage *cov, const char *path)
+/* The files RULES names, as paths under SRCDIR: the only ones read. */
+static char wanted[MAX_FILES][4096];
+static int nr_wanted;
+
+static struct source *source_for(struct capture *c, const char *path)
 {
-	for (int i = 0; i < cov->nr_sources; i++)
-		if (!strcmp(cov->sources[i].path, path))
-			return &cov->sources[i];
+	for (int i = 0; i < c->nr_sources; i++)
+		if (!strcmp(c->sources[i]->path, path))
+			return c->sources[i];
 	return NULL;
 }
 
-static void read_info(const char *file, struct coverage *cov)
+static bool is_wanted(const char *path)
+{
+	for (int i = 0; i < nr_wanted; i++)
+		if (!strcmp(wanted[i], path))
+			return true;
+	return false;
+}
+
+static void add_func(struct source *s, const char *name, int line)
+{
+	for (int i = 0; i < s->nr_funcs; i++)
+		if (!strcmp(s->funcs[i].name, name))
+			return;
+	if (s->nr_funcs < MAX_FUNCS) {
+		s->funcs[s->nr_funcs].line = line;
+		snprintf(s->funcs[s->nr_funcs++].name, sizeof(s->funcs[0].name), "%s", name);
+	}
+}
+
+static void add_line(struct source *s, int line, long count)
+{
+	for (int i = 0; i < s->nr_lines; i++)
+		if (s->lines[i].line == line) {
+			s->lines[i].count += count;
+			return;
+		}
+	if (s->nr_lines < MAX_LINES) {
+		s->lines[s->nr_lines].line = line;
+		s->lines[s->nr_lines++].count = count;
+	}
+}
+
+static void add_branch(struct source *s, struct branch b)
+{
+	for (int i = 0; i < s->nr_branches; i++) {
+		struct branch *o = &s->branches[i];
+
+		if (o->line != b.line || o->block != b.block || o->edge != b.edge)
+			continue;
+		if (b.taken >= 0)
+			o->taken = (o->taken > 0 ? o->taken : 0) + b.taken;
+		return;
+	}
+	if (s->nr_branches < MAX_BRANCHES)
+		s->branches[s->nr_branches++] = b;
+}
+
+static void read_info(const char *file, struct capture *c)
 {
 	FILE *f = fopen(file, "r");
 	struct source *s = NULL;
-	char line[4096];
+	char line[4096], *base;
 
 	if (!f) {
 		fprintf(stderr, "gate: error: cannot read %s\n", file);
 		exit(2);
 	}
+	snprintf(line, sizeof(line), "%s", file);
+	base = basename(line);
+	base[strcspn(base, ".")] = '\0';
+	snprintf(c->name, sizeof(c->name), "%s", base);
+
 	while (fgets(line, sizeof(line), f)) {
 		char name[128];
-		int a, b, c;
+		int a, b, e;
 		long n;
 
 		line[strcspn(line, "\n")] = '\0';
 		if (!strncmp(line, "SF:", 3)) {
-			cov->sources = realloc(cov->sources, ++cov->nr_sources * sizeof(*s));
-			s = &cov->sources[cov->nr_sources - 1];
-			memset(s, 0, sizeof(*s));
-			snprintf(s->path, sizeof(s->path), "%s", line + 3);
-		} else if (s && sscanf(line, "FN:%d,%127s", &a, name) == 2 && s->nr_funcs < MAX_FUNCS) {
-			s->funcs[s->nr_funcs].line = a;
-			strcpy(s->funcs[s->nr_funcs++].name, name);
-		} else if (s && sscanf(line, "DA:%d,%ld", &a, &n) == 2 && s->nr_lines < MAX_LINES) {
-			s->lines[s->nr_lines].line = a;
-			s->lines[s->nr_lines++].count = n;
-		} else if (s && sscanf(line, "BRDA:%d,%d,%d,", &a, &b, &c) == 3 &&
-			   s->nr_branches < MAX_BRANCHES) {
+			s = source_for(c, line + 3);
+			if (!s && is_wanted(line + 3)) {
+				s = calloc(1, sizeof(*s));
+				if (!s)
+					abort();
+				snprintf(s->path, sizeof(s->path), "%s", line + 3);
+				c->sources[c->nr_sources++] = s;
+			}
+		} else if (!s) {
+			continue;
+		} else if (sscanf(line, "FN:%d,%127s", &a, name) == 2) {
+			add_func(s, name, a);
+		} else if (sscanf(line, "DA:%d,%ld", &a, &n) == 2) {
+			add_line(s, a, n);
+		} else if (sscanf(line, "BRDA:%d,%d,%d,", &a, &b, &e) == 3) {
 			const char *taken = strrchr(line, ',') + 1;
 
-			s->branches[s->nr_branches++] = (struct branch){
-				a, b, c, strcmp(taken, "-") ? atol(taken) : -1 };
+			add_branch(s, (struct branch){ a, b, e, strcmp(taken, "-") ? atol(taken) : -1 });
+		} else if (!strcmp(line, "end_of_record")) {
+			s = NULL;
 		}
 	}
 	fclose(f);
@@ -112,19 +182,22 @@ static bool func_range(const struct source *s, const char *name, int *first, int
 	return true;
 }
 
-static struct count count_range(const struct source *s, int first, int last)
+static struct count count_func(const struct source *s, const char *func)
 {
 	struct count c = { 0 };
 	int i;
 
+	if (!s || !func_range(s, func, &c.first, &c.last))
+		return c;
+	c.found = true;
 	for (i = 0; i < s->nr_lines; i++) {
-		if (s->lines[i].line < first || s->lines[i].line > last)
+		if (s->lines[i].line < c.first || s->lines[i].line > c.last)
 			continue;
 		c.lines++;
 		c.lines_hit += s->lines[i].count > 0;
 	}
 	for (i = 0; i < s->nr_branches; i++) {
-		if (s->branches[i].line < first || s->branches[i].line > last)
+		if (s->branches[i].line < c.first || s->branches[i].line > c.last)
 			continue;
 		c.branches++;
 		c.branches_taken += s->branches[i].taken > 0;
@@ -201,110 +274,166 @@ fail(char *diag, size_t size, int *failures, const char *fmt, ...)
 	(*failures)++;
 }
 
-static void print_count(FILE *out, const struct count *c, bool found)
+/* The gate's verdict on one entry, from the gated capture @s. */
+static void judge(const struct source *s, const char *path, const char *func, const char *need,
+		  const char *exclusions, const struct count *c, char *diag, size_t size,
+		  int *failures)
 {
-	if (!found) {
-		fprintf(out, "%-22s", "  (not in data)");
+	int i;
+
+	if (!c->found) {
+		fail(diag, size, failures, "%s is not in the data (inlined away, or the file not captured)",
+		     func);
 		return;
 	}
-	fprintf(out, "  %3d/%-3d %4d/%-4d   ", c->lines_hit, c->lines, c->branches_taken, c->branches);
+	if (!strcmp(need, "lines")) {
+		for (i = 0; i < s->nr_lines; i++)
+			if (s->lines[i].line >= c->first && s->lines[i].line <= c->last &&
+			    s->lines[i].count == 0)
+				fail(diag, size, failures, "line %d never ran: %s",
+				     s->lines[i].line, source_line(path, s->lines[i].line));
+		return;
+	}
+	if (c->branches == 0) {
+		fail(diag, size, failures, "%s has no branches in the data (inlined away?)", func);
+		return;
+	}
+	for (i = 0; i < s->nr_branches; i++) {
+		const struct branch *b = &s->branches[i];
+
+		if (b->line < c->first || b->line > c->last || b->taken > 0 ||
+		    !gated_line(need, b->line - c->first) ||
+		    excluded(exclusions, func, b->line - c->first, b))
+			continue;
+		fail(diag, size, failures, "untaken edge %d,%d at line %d (+%d): %s",
+		     b->block, b->edge, b->line, b->line - c->first, source_line(path, b->line));
+	}
+}
+
+/* A table row, without the padding of its last column. */
+static void print_row(char *text)
+{
+	size_t n = strlen(text);
+
+	while (n && text[n - 1] == ' ')
+		text[--n] = '\0';
+	printf("%s\n", text);
+}
+
+struct rule_entry {
+	char rule[8], func[128], file[256], need[64];
+};
+
+static bool parse_rule(const char *line, struct rule_entry *e)
+{
+	return line[0] != '#' &&
+	       sscanf(line, "%7s %127s %255s %63s", e->rule, e->func, e->file, e->need) == 4;
 }
 
 int main(int argc, char **argv)
 {
-	struct coverage user = { 0 }, kunit = { 0 };
+	static struct capture captures[MAX_CAPTURES];
 	const char *srcdir, *rules, *exclusions;
+	int nr_captures, failures = 0, entries = 0, i, row;
+	char outpath[4096], diag[8192], line[1024], text[512];
+	struct rule_entry e;
 	FILE *rf, *json, *tap;
-	char outpath[4096], diag[8192];
-	char line[1024];
-	int failures = 0, entries = 0;
 
-	if (argc < 6) {
-		fprintf(stderr, "usage: gate SRCDIR RULES EXCLUSIONS OUTDIR USER.info [KUNIT.info]\n");
+	if (argc < 6 || argc - 5 > MAX_CAPTURES) {
+		fprintf(stderr, "usage: gate SRCDIR RULES EXCLUSIONS OUTDIR GATED.info [SHOWN.info...]\n");
 		return 2;
 	}
-	srcdir = argv[1];
+	/* lcov writes absolute paths. */
+	srcdir = realpath(argv[1], NULL);
+	if (!srcdir) {
+		fprintf(stderr, "gate: error: no source folder %s\n", argv[1]);
+		return 2;
+	}
 	rules = argv[2];
 	exclusions = argv[3];
-	read_info(argv[5], &user);
-	if (argc > 6)
-		read_info(argv[6], &kunit);
 	rf = fopen(rules, "r");
+	if (!rf) {
+		fprintf(stderr, "gate: error: cannot read %s\n", rules);
+		return 2;
+	}
+	while (fgets(line, sizeof(line), rf)) {
+		char path[4096];
+
+		if (!parse_rule(line, &e))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", srcdir, e.file);
+		if (!is_wanted(path) && nr_wanted < MAX_FILES)
+			strcpy(wanted[nr_wanted++], path);
+	}
+	rewind(rf);
+	nr_captures = argc - 5;
+	for (i = 0; i < nr_captures; i++)
+		read_info(argv[5 + i], &captures[i]);
+
 	snprintf(outpath, sizeof(outpath), "%s/summary.json", argv[4]);
 	json = fopen(outpath, "w");
 	snprintf(outpath, sizeof(outpath), "%s/gate.tap", argv[4]);
 	tap = fopen(outpath, "w");
-	if (!rf || !json || !tap) {
-		fprintf(stderr, "gate: error: cannot read %s or write to %s\n", rules, argv[4]);
+	if (!json || !tap) {
+		fprintf(stderr, "gate: error: cannot write to %s\n", argv[4]);
 		return 2;
 	}
 	fprintf(tap, "TAP version 13\n");
 
-	printf("%-5s %-30s %-18s %-22s %s\n", "rule", "function", "file",
-	       "user: lines branches", argc > 6 ? "kunit: lines branches" : "");
-	fprintf(json, "{\n  \"rules\": [");
+	row = snprintf(text, sizeof(text), "%-36s", "");
+	for (i = 0; i < nr_captures; i++)
+		row += snprintf(text + row, sizeof(text) - row, "%-18s", captures[i].name);
+	snprintf(text + row, sizeof(text) - row, "(gate: %s)", captures[0].name);
+	print_row(text);
+	row = snprintf(text, sizeof(text), "%-5s %-30s", "rule", "function");
+	for (i = 0; i < nr_captures; i++)
+		row += snprintf(text + row, sizeof(text) - row, "%-18s", "lines  branches");
+	print_row(text);
+	fprintf(json, "{\n  \"gated_by\": \"%s\",\n  \"rules\": [", captures[0].name);
+
 	while (fgets(line, sizeof(line), rf)) {
-		char rule[8], func[128], file[256], need[64], path[4096];
-		struct source *us, *ks;
-		struct count uc = { 0 }, kc = { 0 };
-		int first = 0, last = 0, kfirst, klast, i, before;
-		bool ufound, kfound;
+		struct count counts[MAX_CAPTURES];
+		struct source *gated;
+		char path[4096];
+		int before = failures;
 
-		if (line[0] == '#' || sscanf(line, "%7s %127s %255s %63s", rule, func, file, need) != 4)
+		if (!parse_rule(line, &e))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", srcdir, file);
-		us = source_for(&user, path);
-		ks = source_for(&kunit, path);
-		ufound = us && func_range(us, func, &first, &last);
-		kfound = ks && func_range(ks, func, &kfirst, &klast);
-		if (ufound)
-			uc = count_range(us, first, last);
-		if (kfound)
-			kc = count_range(ks, kfirst, klast);
+		snprintf(path, sizeof(path), "%s/%s", srcdir, e.file);
+		row = snprintf(text, sizeof(text), "%-5s %-30s", e.rule, e.func);
+		for (i = 0; i < nr_captures; i++) {
+			struct count *c = &counts[i];
+			char l[16], b[16];
 
-		printf("%-5s %-30s %-18s", rule, func, file);
-		print_count(stdout, &uc, ufound);
-		if (argc > 6)
-			print_count(stdout, &kc, kfound);
-		printf("\n");
-		fprintf(json, "%s\n    {\"rule\": %s, \"function\": \"%s\", \"file\": \"%s\", \"must_cover\": \"%s\", "
-			"\"found\": %s, \"lines\": %d, \"lines_hit\": %d, \"branches\": %d, \"branches_taken\": %d, "
-			"\"kunit\": {\"found\": %s, \"lines\": %d, \"lines_hit\": %d, \"branches\": %d, \"branches_taken\": %d}}",
-			entries++ ? "," : "", rule, func, file, need, ufound ? "true" : "false",
-			uc.lines, uc.lines_hit, uc.branches, uc.branches_taken,
-			kfound ? "true" : "false", kc.lines, kc.lines_hit, kc.branches, kc.branches_taken);
+			*c = count_func(source_for(&captures[i], path), e.func);
+			snprintf(l, sizeof(l), "%d/%d", c->lines_hit, c->lines);
+			snprintf(b, sizeof(b), "%d/%d", c->branches_taken, c->branches);
+			if (c->found)
+				row += snprintf(text + row, sizeof(text) - row, "%-7s%-11s", l, b);
+			else
+				row += snprintf(text + row, sizeof(text) - row, "%-18s", "(none)");
+		}
+		print_row(text);
 
-		before = failures;
 		diag[0] = '\0';
-		if (!ufound) {
-			fail(diag, sizeof(diag), &failures, "%s is not in the data (inlined away, or the file not captured)", func);
-			goto verdict;
-		}
-		if (!strcmp(need, "lines")) {
-			for (i = 0; i < us->nr_lines; i++)
-				if (us->lines[i].line >= first && us->lines[i].line <= last &&
-				    us->lines[i].count == 0)
-					fail(diag, sizeof(diag), &failures, "line %d never ran: %s",
-					     us->lines[i].line, source_line(path, us->lines[i].line));
-			goto verdict;
-		}
-		if (uc.branches == 0) {
-			fail(diag, sizeof(diag), &failures, "%s has no branches in the data (inlined away?)", func);
-			goto verdict;
-		}
-		for (i = 0; i < us->nr_branches; i++) {
-			const struct branch *b = &us->branches[i];
-
-			if (b->line < first || b->line > last || b->taken > 0 ||
-			    !gated_line(need, b->line - first) ||
-			    excluded(exclusions, func, b->line - first, b))
-				continue;
-			fail(diag, sizeof(diag), &failures, "untaken edge %d,%d at line %d (+%d): %s",
-			     b->block, b->edge, b->line, b->line - first, source_line(path, b->line));
-		}
-verdict:
+		gated = source_for(&captures[0], path);
+		judge(gated, path, e.func, e.need, exclusions, &counts[0], diag, sizeof(diag),
+		      &failures);
+		entries++;
 		fprintf(tap, "%s%s %d rule%s.%s\n", diag, failures > before ? "not ok" : "ok",
-			entries, rule, func);
+			entries, e.rule, e.func);
+
+		fprintf(json, "%s\n    {\"rule\": %s, \"function\": \"%s\", \"file\": \"%s\", "
+			"\"must_cover\": \"%s\", \"verdict\": \"%s\", \"coverage\": {",
+			entries > 1 ? "," : "", e.rule, e.func, e.file, e.need,
+			failures > before ? "fail" : "pass");
+		for (i = 0; i < nr_captures; i++)
+			fprintf(json, "%s\n      \"%s\": {\"found\": %s, \"lines\": %d, \"lines_hit\": %d, "
+				"\"branches\": %d, \"branches_taken\": %d}",
+				i ? "," : "", captures[i].name, counts[i].found ? "true" : "false",
+				counts[i].lines, counts[i].lines_hit, counts[i].branches,
+				counts[i].branches_taken);
+		fprintf(json, "}}");
 	}
 	fprintf(tap, "1..%d\n", entries);
 	fclose(tap);
