@@ -40,9 +40,10 @@ report "incremental rebuild after touching kernel/signal.c" "$(elapsed "$t0" "$(
 
 if [ "${BENCH_COLD:-0}" = 1 ]; then
 	scratch=$kbuild-bench
-	# ccache keys include the build folder (debug info holds paths): the
-	# first ccache build of the scratch folder fills the cache, the second
-	# is the warm figure.
+	# A cache of its own, so that "cold" is: the first ccache build fills
+	# it, the second (same folder: ccache keys include paths) is "warm".
+	export CCACHE_DIR="$scratch-ccache"
+	rm -rf "$CCACHE_DIR"
 	for mode in no-ccache ccache-cold ccache-warm; do
 		rm -rf "$scratch" && mkdir -p "$scratch"
 		cp "$kbuild/.config" "$scratch/.config"
@@ -54,5 +55,5 @@ if [ "${BENCH_COLD:-0}" = 1 ]; then
 		fi
 		report "cold build ($mode)" "$(elapsed "$t0" "$(now)")"
 	done
-	rm -rf "$scratch"
+	rm -rf "$scratch" "$CCACHE_DIR"
 fi
