@@ -362,8 +362,13 @@ int main(int argc, char **argv)
 		if (!parse_rule(line, &e))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", srcdir, e.file);
-		if (!is_wanted(path) && nr_wanted < MAX_FILES)
-			strcpy(wanted[nr_wanted++], path);
+		if (is_wanted(path))
+			continue;
+		if (nr_wanted == MAX_FILES) {
+			fprintf(stderr, "gate: error: %s names more than %d files\n", rules, MAX_FILES);
+			return 2;
+		}
+		strcpy(wanted[nr_wanted++], path);
 	}
 	rewind(rf);
 	nr_captures = argc - 5;
@@ -387,7 +392,7 @@ int main(int argc, char **argv)
 	print_row(text);
 	row = snprintf(text, sizeof(text), "%-5s %-30s", "rule", "function");
 	for (i = 0; i < nr_captures; i++)
-		row += snprintf(text + row, sizeof(text) - row, "%-18s", "lines  branches");
+		row += snprintf(text + row, sizeof(text) - row, "%-18s", "lines   branches");
 	print_row(text);
 	fprintf(json, "{\n  \"gated_by\": \"%s\",\n  \"rules\": [", captures[0].name);
 
@@ -409,7 +414,7 @@ int main(int argc, char **argv)
 			snprintf(l, sizeof(l), "%d/%d", c->lines_hit, c->lines);
 			snprintf(b, sizeof(b), "%d/%d", c->branches_taken, c->branches);
 			if (c->found)
-				row += snprintf(text + row, sizeof(text) - row, "%-7s%-11s", l, b);
+				row += snprintf(text + row, sizeof(text) - row, "%-7s %-10s", l, b);
 			else
 				row += snprintf(text + row, sizeof(text) - row, "%-18s", "(none)");
 		}

@@ -97,13 +97,16 @@ known: $(KUNIT_SUITES) $(notdir $(GUEST_TESTS)) gdb/scenarios" >&2; exit 2; }; \
 	guest_sel=$$(echo $$sel | tr ' ' '\n' | grep -v '^gdb/' | tr '\n' ' ')
 
 TESTS ?= *
-# POLICY given to make test runs only that policy's variants.
-TEST_POLICY = $(if $(filter command line environment,$(origin POLICY)),$(POLICY))
+# POLICY on make test's command line runs only that policy's variants
+# (not from the environment: an export meant for make run must not
+# silently halve the tests).
+TEST_POLICY = $(if $(filter command line,$(origin POLICY)),$(POLICY))
 .PHONY: test
 test: kbuild guest-tools $(GDB_ENV)
 	$(Q)$(select_tests); \
 	id=$$(cut -c1-8 /proc/sys/kernel/random/uuid); results=$(ROOTFS)/results/test-$$id; \
-	rm -rf $(BUILD)/test && mkdir -p $$results $(BUILD)/test && echo $$id > $(BUILD)/test/boot-id; \
+	rm -rf $(BUILD)/test $(ROOTFS)/results/* && mkdir -p $$results $(BUILD)/test && \
+	echo $$id > $(BUILD)/test/boot-id; \
 	echo "  BOOT    $(UML) (boot id $$id, build/kernel, policy $(or $(TEST_POLICY),per test))"; \
 	$(RUNNER) -q -t $(BOOT_TIMEOUT) -l $(BUILD)/test/console.log -- $(UML) $(UML_ARGS) \
 		$$sel_kunit umid=lab-test-$$id -- test $(TEST_TIMEOUT) \

@@ -317,7 +317,10 @@ static void run_shell(void)
 	}
 }
 
-/* init -- test's options; the index of the first program, or -1. */
+/*
+ * init -- test's options; the index of the first program (argc if none:
+ * an empty run, "1..0"), or -1.
+ */
 static int parse_test_options(int argc, char **argv)
 {
 	int i;
@@ -332,7 +335,7 @@ static int parse_test_options(int argc, char **argv)
 		else
 			return -1;
 	}
-	return i < argc && argv[i][0] != '-' ? i : -1;
+	return i == argc || argv[i][0] != '-' ? i : -1;
 }
 
 int main(int argc, char **argv)

@@ -64,6 +64,8 @@ static enum wait_result wait_fd(int fd, int pidfd, int timeout_ms)
 		int left = deadline - now_ms();
 		int n = poll(pfd, 2, left > 0 ? left : 0);
 
+		if (n > 0 && !pfd[0].revents)
+			poll(pfd, 1, 0);	/* exited: an answer sent just before? */
 		if (n > 0)
 			return pfd[0].revents ? WAIT_READY : WAIT_EXITED;
 		if (n == 0 || errno != EINTR)
@@ -315,6 +317,8 @@ static int await_hello(struct probe *p)
 	if (ret)
 		return ret;
 	p->pidfd = syscall(SYS_pidfd_open, p->pid, 0);
+	if (p->pidfd < 0)
+		return -errno;
 	snprintf(path, sizeof(path), "/proc/%d/task", p->pid);
 	dir = opendir(path);
 	while (dir && (d = readdir(dir)))
