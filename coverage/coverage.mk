@@ -84,15 +84,16 @@ GENHTML := genhtml --quiet --branch-coverage --rc lcov_branch_coverage=1 --show-
 # kept under its own test name so that the report tells them apart.
 .PHONY: coverage
 coverage: cov-kbuild guest-tools $(GATE)
-	$(Q)rm -rf $(COV_OUT)/gate.tap $(COV_OUT)/summary.json $(COV_OUT)/user.info $(COV_OUT)/html*
-	$(Q)pids=; for c in $(COV_INFOS); do $(MAKE) -s $$c & pids="$$pids $$!"; done; \
-	rc=0; for p in $$pids; do wait $$p || rc=1; done; exit $$rc
-	$(Q)$(LCOV) --add-tracefile $(COV_OUT)/upstream.info --add-tracefile $(COV_OUT)/rfc2007.info \
+	$(Q)$(call take_lock,coverage); \
+	rm -rf $(COV_OUT)/gate.tap $(COV_OUT)/summary.json $(COV_OUT)/user.info $(COV_OUT)/html*; \
+	pids=; for c in $(COV_INFOS); do $(MAKE) -s $$c & pids="$$pids $$!"; done; \
+	rc=0; for p in $$pids; do wait $$p || rc=1; done; [ $$rc = 0 ] || exit 1; \
+	$(LCOV) --add-tracefile $(COV_OUT)/upstream.info --add-tracefile $(COV_OUT)/rfc2007.info \
 		--output-file $(COV_OUT)/user.info 2>$(COV_OUT)/user.lcov.log || \
-		{ echo "coverage: error: lcov could not add the captures: $(COV_OUT)/user.lcov.log" >&2; exit 1; }
-	$(Q)$(GENHTML) --title "user-space suites" -o $(COV_OUT)/html $(COV_OUT)/user.info >/dev/null & \
+		{ echo "coverage: error: lcov could not add the captures: $(COV_OUT)/user.lcov.log" >&2; exit 1; }; \
+	$(GENHTML) --title "user-space suites" -o $(COV_OUT)/html $(COV_OUT)/user.info >/dev/null & \
 	html=$$!; $(GENHTML) --title "KUnit" -o $(COV_OUT)/html-kunit $(COV_OUT)/kunit.info >/dev/null; \
-	rc=$$?; wait $$html && [ $$rc = 0 ]
-	@echo "  REPORT  $(COV_OUT)/html/index.html (KUnit: html-kunit/), $(COV_OUT)/summary.json"
-	$(Q)$(GATE) $(SRC) coverage/rules.list coverage/exclusions.list $(COV_OUT) \
+	rc=$$?; wait $$html && [ $$rc = 0 ] || exit 1; \
+	echo "  REPORT  $(COV_OUT)/html/index.html (KUnit: html-kunit/), $(COV_OUT)/summary.json"; \
+	$(GATE) $(SRC) coverage/rules.list coverage/exclusions.list $(COV_OUT) \
 		$(COV_OUT)/user.info $(COV_OUT)/upstream.info $(COV_OUT)/rfc2007.info $(COV_OUT)/kunit.info

@@ -96,6 +96,14 @@ known: $(KUNIT_SUITES) $(notdir $(GUEST_TESTS)) gdb/scenarios" >&2; exit 2; }; \
 	case "$$sel" in *kunit/*) sel_kunit=kunit.enable=1;; *) sel_kunit=;; esac; \
 	guest_sel=$$(echo $$sel | tr ' ' '\n' | grep -v '^gdb/' | tr '\n' ' ')
 
+# $(call take_lock,WHO): one make test or coverage at a time per checkout
+# (they share build/rootfs, build/test and build/coverage).  The lock lasts
+# as long as the recipe's shell and what it starts; a nested run (make
+# test's coverage) inherits it.
+take_lock = [ -n "$$LAB_LOCK_HELD" ] || { exec 9>$(BUILD)/.run.lock; flock -n 9 || \
+	{ echo "$(1): error: another make test or coverage is running in this checkout" >&2; \
+	  exit 1; }; }; export LAB_LOCK_HELD=1
+
 TESTS ?= *
 # POLICY on make test's command line runs only that policy's variants
 # (not from the environment: an export meant for make run must not
@@ -103,7 +111,7 @@ TESTS ?= *
 TEST_POLICY = $(if $(filter command line,$(origin POLICY)),$(POLICY))
 .PHONY: test
 test: kbuild guest-tools $(GDB_ENV)
-	$(Q)$(select_tests); \
+	$(Q)$(call take_lock,test); $(select_tests); \
 	id=$$(cut -c1-8 /proc/sys/kernel/random/uuid); results=$(ROOTFS)/results/test-$$id; \
 	rm -rf $(BUILD)/test $(ROOTFS)/results/* && mkdir -p $$results $(BUILD)/test && \
 	echo $$id > $(BUILD)/test/boot-id; \
