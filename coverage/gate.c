@@ -7,7 +7,8 @@
  * Reads lcov tracefiles (branch coverage on), each a capture named after
  * its file (user.info is "user").  For each function RULES names it prints
  * lines hit/total and branches taken/total in every capture, and writes the
- * same to OUTDIR/summary.json and a verdict per entry to OUTDIR/gate.tap.
+ * same to OUTDIR/table.txt and OUTDIR/summary.json (with each function's
+ * first source line), and a verdict per entry to OUTDIR/gate.tap.
  * Only GATED counts: the gate fails (exit 1), naming each untaken edge with
  * its source line, when a listed function is missing from it, has no
  * branches where branches are required, or has an untaken edge that
@@ -57,6 +58,21 @@ struct count {
 	int lines_hit, lines, branches_taken, branches;
 	int first, last;	/* the function's source lines */
 };
+
+/* The printed table is kept in OUTDIR/table.txt too. */
+static FILE *table;
+
+static void __attribute__((format(printf, 1, 2))) out(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	va_start(ap, fmt);
+	vfprintf(table, fmt, ap);
+	va_end(ap);
+}
 
 /* The files RULES names, as paths under SRCDIR: the only ones read. */
 static char wanted[MAX_FILES][4096];
@@ -268,7 +284,7 @@ fail(char *diag, size_t size, int *failures, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	printf("      FAIL: %s\n", msg);
+	out("      FAIL: %s\n", msg);
 	if (strlen(diag) + strlen(msg) + 4 < size)
 		strcat(strcat(strcat(diag, "# "), msg), "\n");
 	(*failures)++;
@@ -317,7 +333,7 @@ static void print_row(char *text)
 
 	while (n && text[n - 1] == ' ')
 		text[--n] = '\0';
-	printf("%s\n", text);
+	out("%s\n", text);
 }
 
 struct rule_entry {
@@ -379,18 +395,20 @@ int main(int argc, char **argv)
 	json = fopen(outpath, "w");
 	snprintf(outpath, sizeof(outpath), "%s/gate.tap", argv[4]);
 	tap = fopen(outpath, "w");
-	if (!json || !tap) {
+	snprintf(outpath, sizeof(outpath), "%s/table.txt", argv[4]);
+	table = fopen(outpath, "w");
+	if (!json || !tap || !table) {
 		fprintf(stderr, "gate: error: cannot write to %s\n", argv[4]);
 		return 2;
 	}
 	fprintf(tap, "TAP version 13\n");
 
-	row = snprintf(text, sizeof(text), "%-36s", "");
+	row = snprintf(text, sizeof(text), "%-51s", "");
 	for (i = 0; i < nr_captures; i++)
 		row += snprintf(text + row, sizeof(text) - row, "%-18s", captures[i].name);
 	snprintf(text + row, sizeof(text) - row, "(gate: %s)", captures[0].name);
 	print_row(text);
-	row = snprintf(text, sizeof(text), "%-5s %-30s", "rule", "function");
+	row = snprintf(text, sizeof(text), "%-5s %-30s %-14s", "rule", "function", "at");
 	for (i = 0; i < nr_captures; i++)
 		row += snprintf(text + row, sizeof(text) - row, "%-18s", "lines   branches");
 	print_row(text);
@@ -399,18 +417,23 @@ int main(int argc, char **argv)
 	while (fgets(line, sizeof(line), rf)) {
 		struct count counts[MAX_CAPTURES];
 		struct source *gated;
-		char path[4096];
-		int before = failures;
+		char path[4096], where[64];
+		int before = failures, at;
 
 		if (!parse_rule(line, &e))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", srcdir, e.file);
-		row = snprintf(text, sizeof(text), "%-5s %-30s", e.rule, e.func);
+		for (i = 0, at = 0; i < nr_captures; i++) {
+			counts[i] = count_func(source_for(&captures[i], path), e.func);
+			if (!at && counts[i].found)
+				at = counts[i].first;
+		}
+		snprintf(where, sizeof(where), "%s:%d", strrchr(path, '/') + 1, at);
+		row = snprintf(text, sizeof(text), "%-5s %-30s %-14s", e.rule, e.func, at ? where : "-");
 		for (i = 0; i < nr_captures; i++) {
 			struct count *c = &counts[i];
 			char l[16], b[16];
 
-			*c = count_func(source_for(&captures[i], path), e.func);
 			snprintf(l, sizeof(l), "%d/%d", c->lines_hit, c->lines);
 			snprintf(b, sizeof(b), "%d/%d", c->branches_taken, c->branches);
 			if (c->found)
@@ -429,8 +452,8 @@ int main(int argc, char **argv)
 			entries, e.rule, e.func);
 
 		fprintf(json, "%s\n    {\"rule\": %s, \"function\": \"%s\", \"file\": \"%s\", "
-			"\"must_cover\": \"%s\", \"verdict\": \"%s\", \"coverage\": {",
-			entries > 1 ? "," : "", e.rule, e.func, e.file, e.need,
+			"\"line\": %d, \"must_cover\": \"%s\", \"verdict\": \"%s\", \"coverage\": {",
+			entries > 1 ? "," : "", e.rule, e.func, e.file, counts[0].first, e.need,
 			failures > before ? "fail" : "pass");
 		for (i = 0; i < nr_captures; i++)
 			fprintf(json, "%s\n      \"%s\": {\"found\": %s, \"lines\": %d, \"lines_hit\": %d, "
@@ -445,6 +468,7 @@ int main(int argc, char **argv)
 	fprintf(json, "\n  ],\n  \"failures\": %d\n}\n", failures);
 	fclose(json);
 	fclose(rf);
-	printf("gate: %s (%d untaken or missing)\n", failures ? "FAIL" : "pass", failures);
+	out("gate: %s (%d untaken or missing)\n", failures ? "FAIL" : "pass", failures);
+	fclose(table);
 	return failures ? 1 : 0;
 }
