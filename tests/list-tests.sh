@@ -14,7 +14,7 @@ echo "\`<rule>.upstream.<test>\` and \`<rule>.rfc2007.<test>\`."
 for f in tests/guest/conformance/*.c; do
 	echo
 	# The header's first sentence: " * Rule 1: ..." up to the first blank line.
-	title=$(awk 'NR > 1 && /^ \*$/ { exit } NR > 1 && /^ \* / { sub(/^ \* /, ""); printf "%s ", $0 }' "$f")
+	title=$(awk 'NR > 1 && /^ \*$/ { exit } NR > 1 && /^ \* / { sub(/^ \* /, ""); printf "%s%s", sep, $0; sep = " " }' "$f")
 	echo "## \`$(basename "$f" .c)\`"
 	echo
 	echo "$title"
@@ -24,7 +24,8 @@ done
 echo
 echo "## KUnit: \`signal_pidns\`"
 echo
-sed -n 's/^	KUNIT_CASE[A-Z_]*(\([a-z_]*\).*/- `\1`/p' linux/patches/*KUnit*.patch | sed 's/^+//'
+sed -n -e 's/^+	KUNIT_CASE_PARAM(\([a-z_]*\).*/- `\1` (a table of inputs)/p' \
+	-e 's/^+	KUNIT_CASE(\([a-z_]*\).*/- `\1`/p' linux/patches/*KUnit*.patch
 echo
 echo "## Upstream selftests (\`tests/guest/selftests.list\`)"
 echo
