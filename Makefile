@@ -2,7 +2,7 @@
 # you run as a process.  `make help` lists the targets.
 #
 # Each folder owns one step and its own make fragment:
-#   linux/        pinned source + patch series  -> build/src, ./linux
+#   linux/        pinned source + patch series  -> build/src, build/linux
 #   uml-configs/  Kconfig fragments             -> build/kernel/.config
 #   tests/        guest root, runner, suites    -> build/rootfs, build/test
 #   coverage/     gcov capture, report, gate    -> build/coverage
@@ -83,7 +83,8 @@ help:
 	@echo '  docs         regenerate docs/tests.md'
 	@echo '  clean        remove build outputs (keeps the unpacked trees)'
 	@echo '  distclean    remove build/ entirely'
-	@echo 'Variables: V=1 (full commands), POLICY=upstream|rfc2007, TESTS=<glob>'
+	@echo 'Variables: V=1 (full commands), TESTS=<glob>, POLICY=upstream|rfc2007 (the policy'
+	@echo '           run and shell boot with; for test, only that policy'"'"'s variants)'
 
 .PHONY: clean distclean
 clean:

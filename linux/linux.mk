@@ -51,6 +51,7 @@ linux: kbuild
 linux-src: $(SRC_STAMP)
 	@echo "build/src is a git tree: lab-base is the pristine tarball, one commit per patch on top."
 	@echo "Edit, commit (or rebase -i), then 'make patches' to export the series."
+	@echo "Which patch holds what: docs/architecture.md; which rule is where: docs/semantics.md."
 	@echo "Debian's tarball ignores its whole top level in .gitignore: commit edits with"
 	@echo "git commit -a, and add new files with git add -f."
 
