@@ -202,14 +202,15 @@ int main(int argc, char **argv)
 	printf("\nSignals in pid namespaces: what the processes observed\n");
 	if (saved == POLICY_NONE)
 		printf("(this kernel has no %s: upstream only)\n", POLICY_SYSCTL);
+	/* The last column is not padded: no trailing blanks in a copied table. */
 	printf("\n%-20s %-42s", "rule", "experiment");
 	for (c = 0; c < columns; c++)
-		printf(" %-*s", CELL, names[c]);
+		printf(" %-*s", c + 1 < columns ? CELL : 0, names[c]);
 	printf("\n");
 	for (i = 0; i < 5; i++) {
 		printf("%-20s %-42s", experiments[i].rule, experiments[i].action);
 		for (c = 0; c < columns; c++)
-			printf(" %-*s", CELL, cells[i][c]);
+			printf(" %-*s", c + 1 < columns ? CELL : 0, cells[i][c]);
 		printf("\n");
 	}
 	printf("\n");
