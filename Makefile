@@ -65,6 +65,7 @@ include coverage/coverage.mk
 help:
 	@echo 'pidns-signal-lab targets:'
 	@echo '  run          build if needed, boot build/linux, demonstrate the five rules, power off'
+	@echo '  trace        the demo again, each experiment followed by the kernel'"'"'s traced decisions (RULE=1..5)'
 	@echo '  test         build if needed, boot build/linux, run every suite, print a summary'
 	@echo '               TESTS=<glob> runs the matching test programs only'
 	@echo '  linux        (default) build build/linux from the pinned source + patch series'

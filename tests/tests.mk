@@ -141,6 +141,17 @@ run: kbuild guest-tools
 	@echo "  BOOT    $(UML) (build/kernel, policy $(POLICY) at boot; the demo shows each policy)"
 	$(Q)$(RUNNER) -t 120 -- $(UML) $(UML_ARGS) $(POLICY_ARG) umid=lab-run-$$$$ -- run /bin/pidns-demo
 
+# The demo's experiments again, each followed by the kernel's decisions
+# as the signal:signal_pidns trace event reported them; RULE=n for one.
+RULE ?=
+ifneq ($(filter-out 1 2 3 4 5,$(RULE))$(word 2,$(RULE)),)
+  $(error RULE=$(RULE) is not a rule: give 1 to 5)
+endif
+.PHONY: trace
+trace: kbuild guest-tools
+	@echo "  BOOT    $(UML) (build/kernel; each experiment under each policy, traced)"
+	$(Q)$(RUNNER) -t 120 -- $(UML) $(UML_ARGS) umid=lab-trace-$$$$ -- run /bin/pidns-demo -t $(RULE)
+
 .PHONY: shell
 shell: kbuild guest-tools
 	@echo "  BOOT    $(UML) (build/kernel, policy $(POLICY), umid lab-shell); Ctrl-D or poweroff to leave"

@@ -5,6 +5,9 @@
  *	pidns-demo		every experiment, under each policy
  *	pidns-demo RULE		one experiment (1-5), under the current policy:
  *				the scenarios gdb steps through (tests/gdb/)
+ *	pidns-demo -t [RULE]	every experiment (or one), under each policy,
+ *				each followed by the kernel's decisions as the
+ *				signal:signal_pidns trace event reported them
  *
  * Runs in the guest's root namespace (make run).  Each rule is one small
  * experiment built from the test suite's probes; the table shows what the
@@ -21,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pidns_trace.h"
 #include "policy.h"
 #include "probe.h"
 
@@ -90,6 +94,7 @@ static void rule3(char *out)
 {
 	struct probe cinit, sibling;
 	struct probe_result r;
+	bool sibling_got, cinit_got;
 	siginfo_t si;
 
 	probe_init(&cinit, "cinit", NULL);
@@ -102,11 +107,15 @@ static void rule3(char *out)
 	}
 	probe_alive(&sibling);
 	probe_alive(&cinit);
-	sprintf(out, "sibling %s, cinit %s",
-		probe_no_record(&cinit, "sibling") ? "missed" : "got it",
-		probe_no_record(&cinit, "cinit") ? "missed" : "ran its handler");
-	probe_record(&cinit, "sibling", &si);
-	probe_record(&cinit, "cinit", &si);
+	sibling_got = !probe_no_record(&cinit, "sibling");
+	cinit_got = !probe_no_record(&cinit, "cinit");
+	sprintf(out, "sibling %s, cinit %s", sibling_got ? "got it" : "missed",
+		cinit_got ? "ran its handler" : "missed");
+	/* Take the records, so that the next experiment starts with none. */
+	if (sibling_got)
+		probe_record(&cinit, "sibling", &si);
+	if (cinit_got)
+		probe_record(&cinit, "cinit", &si);
 	probe_stop(&cinit);
 	waitpid(cinit.pid, NULL, 0);
 }
@@ -165,28 +174,76 @@ static const struct experiment {
 	{ "5 SIGIO owner", "root ns: F_SETOWN ns process, write", rule5 },
 };
 
-static int run_one(const char *rule)
+/* The experiment a RULE argument names, or NULL with a message. */
+static const struct experiment *experiment_for(const char *rule)
 {
 	int i = atoi(rule) - 1;
-	char cell[CELL * 2];
 
 	if (i < 0 || i >= 5) {
 		fprintf(stderr, "pidns-demo: no experiment \"%s\": give 1 to 5\n", rule);
-		return 2;
+		return NULL;
 	}
-	experiments[i].run(cell);
-	printf("%s: %s: %s\n", experiments[i].rule, experiments[i].action, cell);
+	return &experiments[i];
+}
+
+static int run_one(const char *rule)
+{
+	const struct experiment *e = experiment_for(rule);
+	char cell[CELL * 2];
+
+	if (!e)
+		return 2;
+	e->run(cell);
+	printf("%s: %s: %s\n", e->rule, e->action, cell);
+	return 0;
+}
+
+static const char *const policy_names[] = { "upstream", "rfc2007" };
+
+/* Each experiment (or the one @rule names) under each policy, traced. */
+static int run_traced(const char *rule)
+{
+	const struct experiment *only = rule ? experiment_for(rule) : NULL;
+	int saved = policy_get();
+	char cell[CELL * 2];
+	int i, c, err;
+
+	if (rule && !only)
+		return 2;
+	if (saved == POLICY_NONE) {
+		fprintf(stderr, "pidns-demo: this kernel has no %s\n", POLICY_SYSCTL);
+		return 1;
+	}
+	for (i = 0; i < 5; i++) {
+		if (only && only != &experiments[i])
+			continue;
+		printf("\n%s: %s\n", experiments[i].rule, experiments[i].action);
+		for (c = 0; c < 2; c++) {
+			policy_write(c ? "1" : "0", 1);
+			err = pidns_trace_start();
+			if (err) {
+				fprintf(stderr, "pidns-demo: tracefs: %s\n", strerror(-err));
+				return 1;
+			}
+			experiments[i].run(cell);
+			printf("  %s: %s\n", policy_names[c], cell);
+			if (pidns_trace_print("    ") == 0)
+				printf("    (no pid namespace decision traced)\n");
+		}
+	}
+	policy_restore(saved);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	static const char *const names[] = { "upstream", "rfc2007" };
 	char cells[5][2][CELL * 2];
 	int saved = policy_get();
 	int columns = saved == POLICY_NONE ? 1 : 2;
 	int i, c;
 
+	if (argc > 1 && !strcmp(argv[1], "-t"))
+		return run_traced(argc > 2 ? argv[2] : NULL);
 	if (argc > 1)
 		return run_one(argv[1]);
 
@@ -205,7 +262,7 @@ int main(int argc, char **argv)
 	/* The last column is not padded: no trailing blanks in a copied table. */
 	printf("\n%-20s %-42s", "rule", "experiment");
 	for (c = 0; c < columns; c++)
-		printf(" %-*s", c + 1 < columns ? CELL : 0, names[c]);
+		printf(" %-*s", c + 1 < columns ? CELL : 0, policy_names[c]);
 	printf("\n");
 	for (i = 0; i < 5; i++) {
 		printf("%-20s %-42s", experiments[i].rule, experiments[i].action);

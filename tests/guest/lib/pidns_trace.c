@@ -49,3 +49,21 @@ bool pidns_trace_saw(int sig, pid_t pid, const char *decision)
 		fclose(f);
 	return seen;
 }
+
+int pidns_trace_print(const char *indent)
+{
+	FILE *f = fopen(TRACEFS "trace", "r");
+	char line[512];
+	int n = 0;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '#' || !strstr(line, "signal_pidns:"))
+			continue;
+		printf("%s%s", indent, line + strspn(line, " "));
+		n++;
+	}
+	fclose(f);
+	return n;
+}

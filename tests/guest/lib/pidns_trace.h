@@ -19,5 +19,10 @@
 int pidns_trace_start(void);
 /* Did the event report @decision for @sig to @pid (the test's view)? */
 bool pidns_trace_saw(int sig, pid_t pid, const char *decision);
+/*
+ * Print the event's lines since pidns_trace_start(), each after @indent:
+ * the number printed, or -errno.
+ */
+int pidns_trace_print(const char *indent);
 
 #endif
