@@ -136,10 +136,17 @@ test: kbuild guest-tools $(GDB_ENV)
 # The interactive targets boot the same kernel with POLICY selected.
 POLICY_ARG = sysctl.kernel.pid_ns_signal_policy=$(POLICY_VALUE_$(POLICY))
 
+# $(call guest_run,NAME,KERNEL_ARGS,PROGRAM...): boot build/linux to run
+# one program, its output on the terminal; fail if it failed in the guest.
+guest_run = d=$(1)-$$$$; mkdir -p $(ROOTFS)/results/$$d; \
+	$(RUNNER) -t 120 -- $(UML) $(UML_ARGS) $(2) umid=lab-$$d -- run -o /results/$$d $(3); \
+	grep -qx pass $(ROOTFS)/results/$$d/status 2>/dev/null; rc=$$?; rm -rf $(ROOTFS)/results/$$d; \
+	[ $$rc = 0 ] || { echo "$(1): error: '$(strip $(3))' failed in the guest (see above)" >&2; exit 1; }
+
 .PHONY: run
 run: kbuild guest-tools
 	@echo "  BOOT    $(UML) (build/kernel, policy $(POLICY) at boot; the demo shows each policy)"
-	$(Q)$(RUNNER) -t 120 -- $(UML) $(UML_ARGS) $(POLICY_ARG) umid=lab-run-$$$$ -- run /bin/pidns-demo
+	$(Q)$(call guest_run,run,$(POLICY_ARG),/bin/pidns-demo)
 
 # The demo's experiments again, each followed by the kernel's decisions
 # as the signal:signal_pidns trace event reported them; RULE=n for one.
@@ -150,7 +157,7 @@ endif
 .PHONY: trace
 trace: kbuild guest-tools
 	@echo "  BOOT    $(UML) (build/kernel; each experiment under each policy, traced)"
-	$(Q)$(RUNNER) -t 120 -- $(UML) $(UML_ARGS) umid=lab-trace-$$$$ -- run /bin/pidns-demo -t $(RULE)
+	$(Q)$(call guest_run,trace,,/bin/pidns-demo -t $(RULE))
 
 .PHONY: shell
 shell: kbuild guest-tools

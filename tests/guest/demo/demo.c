@@ -9,7 +9,8 @@
  *				each followed by the kernel's decisions as the
  *				signal:signal_pidns trace event reported them
  *
- * Runs in the guest's root namespace (make run).  Each rule is one small
+ * Runs in the guest's root namespace (make run).  Exits 1 if an
+ * experiment could not be set up: what it observed is then meaningless.  Each rule is one small
  * experiment built from the test suite's probes; the table shows what the
  * processes observed, under each policy the kernel offers (one column if
  * the kernel has no kernel.pid_ns_signal_policy).
@@ -65,19 +66,20 @@ static void fate(struct probe *cinit, char *out)
 		strcpy(out, "cinit gone");
 }
 
-static void rule1(char *out)
+static int rule1(char *out)
 {
 	struct probe cinit;
 
 	probe_init(&cinit, "cinit", NULL);
 	if (probe_start(&cinit, &cinit_dfl) || kill(cinit.pid, SIGTERM)) {
 		sprintf(out, "setup failed: %s", strerror(errno));
-		return;
+		return -1;
 	}
 	fate(&cinit, out);
+	return 0;
 }
 
-static void rule2(char *out)
+static int rule2(char *out)
 {
 	struct probe cinit;
 	struct probe_result r;
@@ -85,12 +87,13 @@ static void rule2(char *out)
 	probe_init(&cinit, "cinit", NULL);
 	if (probe_start(&cinit, &cinit_dfl) || probe_cmd(&cinit, PROBE_KILL, 1, SIGKILL, &r)) {
 		strcpy(out, "setup failed");
-		return;
+		return -1;
 	}
 	fate(&cinit, out);
+	return 0;
 }
 
-static void rule3(char *out)
+static int rule3(char *out)
 {
 	struct probe cinit, sibling;
 	struct probe_result r;
@@ -103,7 +106,7 @@ static void rule3(char *out)
 	    probe_start_in(&cinit, &sibling, &plain_handler) ||
 	    probe_cmd(&cinit, PROBE_KILL, -1, SIGUSR1, &r)) {
 		strcpy(out, "setup failed");
-		return;
+		return -1;
 	}
 	probe_alive(&sibling);
 	probe_alive(&cinit);
@@ -118,25 +121,29 @@ static void rule3(char *out)
 		probe_record(&cinit, "cinit", &si);
 	probe_stop(&cinit);
 	waitpid(cinit.pid, NULL, 0);
+	return 0;
 }
 
-static void rule4(char *out)
+static int rule4(char *out)
 {
 	struct probe cinit;
 	siginfo_t si;
 
 	probe_init(&cinit, "cinit", NULL);
-	if (probe_start(&cinit, &cinit_handler) || kill(cinit.pid, SIGUSR1) ||
-	    !probe_record(&cinit, "cinit", &si)) {
-		strcpy(out, "no signal");
-		return;
+	if (probe_start(&cinit, &cinit_handler) || kill(cinit.pid, SIGUSR1)) {
+		strcpy(out, "setup failed");
+		return -1;
 	}
-	sprintf(out, "si_pid %d si_uid %d %s", si.si_pid, si.si_uid, code_name(si.si_code));
+	if (probe_record(&cinit, "cinit", &si))
+		sprintf(out, "si_pid %d si_uid %d %s", si.si_pid, si.si_uid, code_name(si.si_code));
+	else
+		strcpy(out, "no signal");
 	probe_stop(&cinit);
 	waitpid(cinit.pid, NULL, 0);
+	return 0;
 }
 
-static void rule5(char *out)
+static int rule5(char *out)
 {
 	struct probe cinit, receiver;
 	int pipefd[2];
@@ -149,7 +156,7 @@ static void rule5(char *out)
 	    fcntl(pipefd[0], F_SETOWN, receiver.pid) ||
 	    fcntl(pipefd[0], F_SETFL, O_ASYNC) || write(pipefd[1], "x", 1) != 1) {
 		strcpy(out, "setup failed");
-		return;
+		return -1;
 	}
 	if (probe_record(&cinit, "receiver", &si))
 		sprintf(out, "%s arrived, %s", si.si_signo == SIGIO ? "IO" : sigabbrev_np(si.si_signo),
@@ -160,12 +167,13 @@ static void rule5(char *out)
 	close(pipefd[1]);
 	probe_stop(&cinit);
 	waitpid(cinit.pid, NULL, 0);
+	return 0;
 }
 
 static const struct experiment {
 	const char *rule;
 	const char *action;
-	void (*run)(char *out);
+	int (*run)(char *out);	/* what was observed into @out; -1: set-up failed */
 } experiments[] = {
 	{ "1 ancestor -> cinit", "root ns: kill(cinit, SIGTERM), SIG_DFL", rule1 },
 	{ "2 inside -> cinit", "ns child: kill(1, SIGKILL), SIG_DFL", rule2 },
@@ -190,12 +198,13 @@ static int run_one(const char *rule)
 {
 	const struct experiment *e = experiment_for(rule);
 	char cell[CELL * 2];
+	bool failed;
 
 	if (!e)
 		return 2;
-	e->run(cell);
+	failed = e->run(cell) < 0;
 	printf("%s: %s: %s\n", e->rule, e->action, cell);
-	return 0;
+	return failed;
 }
 
 static const char *const policy_names[] = { "upstream", "rfc2007" };
@@ -206,6 +215,7 @@ static int run_traced(const char *rule)
 	const struct experiment *only = rule ? experiment_for(rule) : NULL;
 	int saved = policy_get();
 	char cell[CELL * 2];
+	bool failed = false;
 	int i, c, err;
 
 	if (rule && !only)
@@ -225,14 +235,14 @@ static int run_traced(const char *rule)
 				fprintf(stderr, "pidns-demo: tracefs: %s\n", strerror(-err));
 				return 1;
 			}
-			experiments[i].run(cell);
+			failed |= experiments[i].run(cell) < 0;
 			printf("  %s: %s\n", policy_names[c], cell);
 			if (pidns_trace_print("    ") == 0)
 				printf("    (no pid namespace decision traced)\n");
 		}
 	}
 	policy_restore(saved);
-	return 0;
+	return failed;
 }
 
 int main(int argc, char **argv)
@@ -240,6 +250,7 @@ int main(int argc, char **argv)
 	char cells[5][2][CELL * 2];
 	int saved = policy_get();
 	int columns = saved == POLICY_NONE ? 1 : 2;
+	bool failed = false;
 	int i, c;
 
 	if (argc > 1 && !strcmp(argv[1], "-t"))
@@ -251,7 +262,7 @@ int main(int argc, char **argv)
 		if (saved != POLICY_NONE)
 			policy_write(c ? "1" : "0", 1);
 		for (i = 0; i < 5; i++)
-			experiments[i].run(cells[i][c]);
+			failed |= experiments[i].run(cells[i][c]) < 0;
 	}
 	if (saved != POLICY_NONE)
 		policy_restore(saved);
@@ -271,5 +282,5 @@ int main(int argc, char **argv)
 		printf("\n");
 	}
 	printf("\n");
-	return 0;
+	return failed;
 }

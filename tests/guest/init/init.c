@@ -8,7 +8,9 @@
  *		"kunit/<suite>" is the KTAP of that KUnit suite, run at boot.
  *		-p leaves out the kselftest harness variants of the other
  *		signal policy (tests without a policy variant still run).
- *	init -- run <program> [args...]		run one program, then power off
+ *	init -- run [-o <dir>] <program> [args...]
+ *		run one program, then power off; its exit status decides
+ *		<dir>/status
  *	init -- shell				an interactive busybox shell
  *
  * The kernel passes the words after "--" on its command line to init.
@@ -341,7 +343,14 @@ static int parse_test_options(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	bool test = argc >= 3 && !strcmp(argv[1], "test");
+	bool run = argc >= 3 && !strcmp(argv[1], "run");
 	int first = test ? parse_test_options(argc, argv) : -1;
+	char **program = argv + 2;
+
+	if (run && argc >= 5 && !strcmp(argv[2], "-o")) {
+		results = argv[3];
+		program = argv + 4;
+	}
 
 	if (getpid() != 1) {
 		fprintf(stderr, "init: must run as pid 1 of ./linux\n");
@@ -352,13 +361,13 @@ int main(int argc, char **argv)
 	mkdir(results, 0755);
 	if (first > 0)
 		power_off(run_tests(atoi(argv[2]), argc - first, argv + first));
-	if (argc >= 3 && !strcmp(argv[1], "run"))
-		power_off(run_program(argv + 2));
+	if (run)
+		power_off(run_program(program));
 	if (argc == 2 && !strcmp(argv[1], "shell")) {
 		run_shell();
 		power_off(true);
 	}
 	printf("init: usage: init -- test SECONDS [-p upstream|rfc2007] [-o DIR] PROGRAM...\n"
-	       "            | run PROGRAM [ARG...] | shell\n");
+	       "            | run [-o DIR] PROGRAM [ARG...] | shell\n");
 	power_off(false);
 }
