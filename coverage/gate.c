@@ -453,7 +453,7 @@ int main(int argc, char **argv)
 
 		fprintf(json, "%s\n    {\"rule\": %s, \"function\": \"%s\", \"file\": \"%s\", "
 			"\"line\": %d, \"must_cover\": \"%s\", \"verdict\": \"%s\", \"coverage\": {",
-			entries > 1 ? "," : "", e.rule, e.func, e.file, counts[0].first, e.need,
+			entries > 1 ? "," : "", e.rule, e.func, e.file, at, e.need,
 			failures > before ? "fail" : "pass");
 		for (i = 0; i < nr_captures; i++)
 			fprintf(json, "%s\n      \"%s\": {\"found\": %s, \"lines\": %d, \"lines_hit\": %d, "

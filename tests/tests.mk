@@ -97,9 +97,11 @@ known: $(KUNIT_SUITES) $(notdir $(GUEST_TESTS)) gdb/scenarios" >&2; exit 2; }; \
 	guest_sel=$$(echo $$sel | tr ' ' '\n' | grep -v '^gdb/' | tr '\n' ' ')
 
 # $(call take_lock,WHO): one make test or coverage at a time per checkout
-# (they share build/rootfs, build/test and build/coverage).  The lock lasts
-# as long as the recipe's shell and what it starts; a nested run (make
-# test's coverage) inherits it.
+# (they share build/test, build/coverage and the guests' results).  The
+# lock lasts as long as the recipe's shell and what it starts; a nested
+# run (make test's coverage) inherits it.  It is taken when the recipe
+# starts, after the prerequisites: a second run still rebuilds what
+# changed before it fails.
 take_lock = [ -n "$$LAB_LOCK_HELD" ] || { exec 9>$(BUILD)/.run.lock; flock -n 9 || \
 	{ echo "$(1): error: another make test or coverage is running in this checkout" >&2; \
 	  exit 1; }; }; export LAB_LOCK_HELD=1
@@ -113,7 +115,7 @@ TEST_POLICY = $(if $(filter command line,$(origin POLICY)),$(POLICY))
 test: kbuild guest-tools $(GDB_ENV)
 	$(Q)$(call take_lock,test); $(select_tests); \
 	id=$$(cut -c1-8 /proc/sys/kernel/random/uuid); results=$(ROOTFS)/results/test-$$id; \
-	rm -rf $(BUILD)/test $(ROOTFS)/results/* && mkdir -p $$results $(BUILD)/test && \
+	rm -rf $(BUILD)/test $(ROOTFS)/results/test-* && mkdir -p $$results $(BUILD)/test && \
 	echo $$id > $(BUILD)/test/boot-id; \
 	echo "  BOOT    $(UML) (boot id $$id, build/kernel, policy $(or $(TEST_POLICY),per test))"; \
 	$(RUNNER) -q -t $(BOOT_TIMEOUT) -l $(BUILD)/test/console.log -- $(UML) $(UML_ARGS) \
@@ -139,9 +141,10 @@ POLICY_ARG = sysctl.kernel.pid_ns_signal_policy=$(POLICY_VALUE_$(POLICY))
 # $(call guest_run,NAME,KERNEL_ARGS,PROGRAM...): boot build/linux to run
 # one program, its output on the terminal; fail if it failed in the guest.
 guest_run = d=$(1)-$$$$; mkdir -p $(ROOTFS)/results/$$d; \
-	$(RUNNER) -t 120 -- $(UML) $(UML_ARGS) $(2) umid=lab-$$d -- run -o /results/$$d $(3); \
-	grep -qx pass $(ROOTFS)/results/$$d/status 2>/dev/null; rc=$$?; rm -rf $(ROOTFS)/results/$$d; \
-	[ $$rc = 0 ] || { echo "$(1): error: '$(strip $(3))' failed in the guest (see above)" >&2; exit 1; }
+	$(RUNNER) -t 120 -- $(UML) $(UML_ARGS) $(2) umid=lab-$$d -- run -o /results/$$d $(3); rc=$$?; \
+	grep -qx pass $(ROOTFS)/results/$$d/status 2>/dev/null; st=$$?; rm -rf $(ROOTFS)/results/$$d; \
+	[ $$rc = 0 ] || { echo "$(1): error: the guest ended badly (runner status $$rc)" >&2; exit 1; }; \
+	[ $$st = 0 ] || { echo "$(1): error: '$(strip $(3))' failed in the guest (see above)" >&2; exit 1; }
 
 .PHONY: run
 run: kbuild guest-tools
@@ -151,8 +154,10 @@ run: kbuild guest-tools
 # The demo's experiments again, each followed by the kernel's decisions
 # as the signal:signal_pidns trace event reported them; RULE=n for one.
 RULE ?=
+ifneq ($(filter trace,$(MAKECMDGOALS)),)
 ifneq ($(filter-out 1 2 3 4 5,$(RULE))$(word 2,$(RULE)),)
   $(error RULE=$(RULE) is not a rule: give 1 to 5)
+endif
 endif
 .PHONY: trace
 trace: kbuild guest-tools

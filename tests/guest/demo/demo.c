@@ -5,9 +5,10 @@
  *	pidns-demo		every experiment, under each policy
  *	pidns-demo RULE		one experiment (1-5), under the current policy:
  *				the scenarios gdb steps through (tests/gdb/)
- *	pidns-demo -t [RULE]	every experiment (or one), under each policy,
- *				each followed by the kernel's decisions as the
- *				signal:signal_pidns trace event reported them
+ *	pidns-demo -t [RULE]	every experiment (or one), under each
+ *				policy, each followed by the kernel's
+ *				decisions, as the signal:signal_pidns trace
+ *				event reported them
  *
  * Runs in the guest's root namespace (make run).  Exits 1 if an
  * experiment could not be set up: what it observed is then meaningless.  Each rule is one small
@@ -216,7 +217,7 @@ static int run_traced(const char *rule)
 	int saved = policy_get();
 	char cell[CELL * 2];
 	bool failed = false;
-	int i, c, err;
+	int i, c, n, err = 0;
 
 	if (rule && !only)
 		return 2;
@@ -231,18 +232,23 @@ static int run_traced(const char *rule)
 		for (c = 0; c < 2; c++) {
 			policy_write(c ? "1" : "0", 1);
 			err = pidns_trace_start();
-			if (err) {
-				fprintf(stderr, "pidns-demo: tracefs: %s\n", strerror(-err));
-				return 1;
-			}
+			if (err)
+				goto out;
 			failed |= experiments[i].run(cell) < 0;
 			printf("  %s: %s\n", policy_names[c], cell);
-			if (pidns_trace_print("    ") == 0)
+			n = pidns_trace_print("    ");
+			if (n == 0)
 				printf("    (no pid namespace decision traced)\n");
+			err = n < 0 ? n : 0;
+			if (err)
+				goto out;
 		}
 	}
+out:
+	if (err)
+		fprintf(stderr, "pidns-demo: tracefs: %s\n", strerror(-err));
 	policy_restore(saved);
-	return failed;
+	return failed || err;
 }
 
 int main(int argc, char **argv)

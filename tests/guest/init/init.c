@@ -347,8 +347,9 @@ int main(int argc, char **argv)
 	int first = test ? parse_test_options(argc, argv) : -1;
 	char **program = argv + 2;
 
-	if (run && argc >= 5 && !strcmp(argv[2], "-o")) {
-		results = argv[3];
+	if (run && !strcmp(argv[2], "-o")) {
+		run = argc >= 5;	/* else the usage below */
+		results = argc >= 5 ? argv[3] : results;
 		program = argv + 4;
 	}
 
