@@ -13,4 +13,4 @@ if $ == 1
 else
   echo not ok init-ignore: cinit_ignores_signal() returns false for SIGKILL from inside\n
 end
-continue
+lab-finish

@@ -14,4 +14,4 @@ if $ == 0
 else
   echo not ok kill-all: upstream includes the caller's own namespace init\n
 end
-continue
+lab-finish

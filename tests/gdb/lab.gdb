@@ -26,6 +26,14 @@ define lab-reset
   break panic
 end
 
+# Each scenario ends here: the guest runs on to its power-off.  Without
+# the delete, a breakpoint hit again (say, in the namespace's teardown)
+# would leave it stopped, to be killed by the next scenario's run.
+define lab-finish
+  delete
+  continue
+end
+
 # A kernel panic reaches gdb as the SIGTERM UML sends its process group:
 # stop at the panic itself instead.
 lab-reset

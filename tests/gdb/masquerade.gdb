@@ -24,4 +24,4 @@ if $info->_sifields._kill._pid == 0
 else
   echo not ok masquerade: after, si_pid is not 0\n
 end
-continue
+lab-finish

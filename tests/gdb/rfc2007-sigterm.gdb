@@ -24,4 +24,4 @@ if $ == 0
 else
   echo not ok rfc2007-sigterm: cinit_ignores_signal() drops the ancestor's SIGTERM\n
 end
-continue
+lab-finish
