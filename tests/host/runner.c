@@ -147,6 +147,9 @@ static pid_t start_guest(const struct options *o, int *console)
 		return -1;
 	pid = fork();
 	if (pid == 0) {
+		/* The runner's own stderr, for an exec failure that -q would hide. */
+		int err = fcntl(2, F_DUPFD_CLOEXEC, 3);
+
 		setsid();
 		if (!o->interactive) {
 			int null = open("/dev/null", O_RDONLY);
@@ -156,7 +159,7 @@ static pid_t start_guest(const struct options *o, int *console)
 			dup2(pipefd[1], 2);
 		}
 		execv(o->argv[0], o->argv);
-		fprintf(stderr, "runner: error: cannot run %s: %s\n", o->argv[0], strerror(errno));
+		dprintf(err, "runner: error: cannot run %s: %s\n", o->argv[0], strerror(errno));
 		_exit(127);
 	}
 	if (!o->interactive)
