@@ -33,6 +33,12 @@ sed -e 's/#.*//' tests/guest/selftests.list | awk 'NF { print "- `" $1 "`" ($2 ?
 echo
 echo "Expected skips, with reasons: \`tests/guest/expected-skips.list\`."
 echo
+echo "## The lab's own tools (\`tests/host/tooling.sh\`)"
+echo
+echo "Bad and made-up input to make, the runner, the coverage gate and the summary."
+echo
+sed -n 's/^check \([a-z_.]*\) .*/- `\1`/p' tests/host/tooling.sh
+echo
 echo "## gdb scenarios (\`make gdb-check\`)"
 echo
 for f in tests/gdb/*.gdb; do

@@ -89,12 +89,12 @@ guest-tools: $(RUNNER) $(SUMMARY) rootfs
 
 # The test programs TESTS selects (a glob on the name, e.g. 'rule1*' or
 # 'conformance/*'), or an error if it selects none.
-select_tests = sel=; for p in $(KUNIT_SUITES) $(patsubst $(ROOTFS)/tests/%,%,$(GUEST_TESTS)) gdb/scenarios; do \
+select_tests = sel=; for p in $(KUNIT_SUITES) $(patsubst $(ROOTFS)/tests/%,%,$(GUEST_TESTS)) $(HOST_CHECKS); do \
 		case $$p in $(TESTS)|*/$(TESTS)) sel="$$sel $$p";; esac; done; \
 	[ -n "$$sel" ] || { echo "test: error: TESTS='$(TESTS)' matches no test program; \
-known: $(KUNIT_SUITES) $(notdir $(GUEST_TESTS)) gdb/scenarios" >&2; exit 2; }; \
+known: $(KUNIT_SUITES) $(notdir $(GUEST_TESTS)) $(HOST_CHECKS)" >&2; exit 2; }; \
 	case "$$sel" in *kunit/*) sel_kunit=kunit.enable=1;; *) sel_kunit=;; esac; \
-	guest_sel=$$(echo $$sel | tr ' ' '\n' | grep -v '^gdb/' | tr '\n' ' ')
+	guest_sel=$$(echo $$sel | tr ' ' '\n' | grep -v -e '^gdb/' -e '^host/' | tr '\n' ' ')
 
 # $(call take_lock,WHO): one make test or coverage at a time per checkout
 # (they share build/test, build/coverage and the guests' results).  The
@@ -107,12 +107,15 @@ take_lock = [ -n "$$LAB_LOCK_HELD" ] || { exec 9>$(BUILD)/.run.lock; flock -n 9 
 	  exit 1; }; }; export LAB_LOCK_HELD=1
 
 TESTS ?= *
+# What make test runs on the host, beside the guest's programs: the gdb
+# scenarios, and the lab's own tools on bad and made-up input.
+HOST_CHECKS := gdb/scenarios host/tooling
 # POLICY on make test's command line runs only that policy's variants
 # (not from the environment: an export meant for make run must not
 # silently halve the tests).
 TEST_POLICY = $(if $(filter command line,$(origin POLICY)),$(POLICY))
 .PHONY: test
-test: kbuild guest-tools $(GDB_ENV)
+test: kbuild guest-tools $(GDB_ENV) $(HOSTBIN)/gate
 	$(Q)$(call take_lock,test); $(select_tests); \
 	id=$$(cut -c1-8 /proc/sys/kernel/random/uuid); results=$(ROOTFS)/results/test-$$id; \
 	rm -rf $(BUILD)/test $(ROOTFS)/results/test-* && mkdir -p $$results $(BUILD)/test && \
@@ -124,6 +127,10 @@ test: kbuild guest-tools $(GDB_ENV)
 	mv $$results $(BUILD)/test/results; \
 	[ $$rc = 0 ] || echo "test: error: the guest ended badly (runner status $$rc); console: build/test/console.log" >&2; \
 	case "$$sel" in *gdb/scenarios*) $(MAKE) -s gdb-check;; esac; \
+	case "$$sel" in *host/tooling*) mkdir -p $(BUILD)/test/results/host; \
+		sh tests/host/tooling.sh $(HOSTBIN) > $(BUILD)/test/results/host/tooling.tap; \
+		if grep -q '^not ok' $(BUILD)/test/results/host/tooling.tap; then v="not ok"; else v=ok; fi; \
+		echo "$$v 0 host/tooling" >> $(BUILD)/test/results/summary.tap;; esac; \
 	if sh tests/list-tests.sh | cmp -s - docs/tests.md; then v=ok; \
 	else v="not ok"; echo "test: docs/tests.md is out of date: run make docs" >&2; fi; \
 	echo "$$v 0 docs/tests" >> $(BUILD)/test/results/summary.tap; sel="$$sel docs/tests"; \

@@ -1,0 +1,105 @@
+#!/bin/sh
+# tooling.sh: the lab's own tools, on bad and on made-up input, as TAP.
+#
+#   tooling.sh HOSTBIN > tooling.tap
+#
+# What users rely on when something is wrong: bad input is a clear
+# message and a non-zero exit, never a silent pass; the runner names a
+# hung test; the coverage gate fails naming an untaken edge; the summary
+# counts a program that never ran, an unlisted skip and an unfinished
+# guest as failures.  Nothing here boots a kernel.  Run from the
+# repository's top folder (make test does).
+set -u
+bin=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+
+# check NAME STATUS TEXT COMMAND...: COMMAND exits with STATUS ("nonzero":
+# any but 0) and prints TEXT (on stdout or stderr).
+check() {
+	name=$1 want=$2 text=$3
+	shift 3
+	n=$((n + 1))
+	out=$("$@" 2>&1)
+	rc=$?
+	case $want in
+	nonzero) [ "$rc" != 0 ] ;;
+	*) [ "$rc" = "$want" ] ;;
+	esac && printf '%s\n' "$out" | grep -qF -- "$text"
+	if [ $? = 0 ]; then
+		echo "ok $n $name"
+	else
+		echo "# wanted exit status $want and \"$text\"; got $rc and:"
+		printf '%s\n' "$out" | tail -15 | sed 's/^/#   /'
+		echo "not ok $n $name"
+	fi
+}
+
+# make with bad arguments (the targets check before anything boots)
+check make.policy_is_checked nonzero "POLICY=bogus is not a policy" \
+	make -s POLICY=bogus help
+check make.trace_rule_is_checked nonzero "RULE=9 is not a rule" \
+	make -s trace RULE=9
+check make.unknown_test_is_named 2 "TESTS='no-such' matches no test program" \
+	make -s test TESTS=no-such
+check make.unknown_scenario_is_named 2 "no scenario 'no-such'" \
+	make -s gdb SCENARIO=no-such
+
+# runner: a guest that hangs is killed and its test named
+check runner.names_the_hung_test 124 "while running conformance/x test x.upstream.hangs" \
+	"$bin/runner" -q -t 1 -- /bin/sh -c \
+	'echo "# running conformance/x"; echo "#  RUN           x.upstream.hangs ..."; sleep 60'
+check runner.says_why_it_cannot_start 127 "cannot run /no/such/linux" \
+	"$bin/runner" -q -t 1 -- /no/such/linux
+
+# gate: a made-up source file, rule list and tracefiles
+mkdir -p "$tmp/src" "$tmp/out"
+printf 'int f(int x)\n{\n\tif (x)\n\t\treturn 1;\n\treturn 0;\n}\n' > "$tmp/src/f.c"
+echo "1  f  f.c  branches" > "$tmp/rules.list"
+: > "$tmp/none.list"
+echo "f  +2  0,1  an edge no input takes" > "$tmp/why.list"
+# info NAME TAKEN0 TAKEN1 [TEST-NAME]: a tracefile for f() with its two edges
+info() {
+	{
+		[ -z "${4:-}" ] || echo "TN:$4"
+		printf 'SF:%s/src/f.c\nFN:1,f\nFNDA:1,f\nDA:3,1\nDA:4,1\nDA:5,1\n' "$tmp"
+		printf 'BRDA:3,0,0,%s\nBRDA:3,0,1,%s\nend_of_record\n' "$2" "$3"
+	} >> "$tmp/$1.info"
+}
+info covered 1 1
+info untaken 1 0
+info two_names 1 0 upstream
+info two_names 0 1 rfc2007
+printf 'SF:%s/src/f.c\nend_of_record\n' "$tmp" > "$tmp/empty.info"
+gate() { "$bin/gate" "$tmp/src" "$tmp/rules.list" "$1" "$tmp/out" "$tmp/$2.info"; }
+check gate.passes_when_every_edge_is_taken 0 "gate: pass" gate "$tmp/none.list" covered
+check gate.names_an_untaken_edge 1 "untaken edge 0,1 at line 3 (+2): if (x)" \
+	gate "$tmp/none.list" untaken
+check gate.accepts_a_listed_exclusion 0 "gate: pass" gate "$tmp/why.list" untaken
+check gate.sums_the_test_names_of_a_tracefile 0 "gate: pass" gate "$tmp/none.list" two_names
+check gate.fails_on_a_function_not_in_the_data 1 "f is not in the data" \
+	gate "$tmp/none.list" empty
+
+# summary: a made-up guest results folder
+results() {
+	rm -rf "$tmp/r" && mkdir -p "$tmp/r/suite"
+	printf 'TAP version 13\n1..1\n%s\n' "$1" > "$tmp/r/summary.tap"
+	[ -z "$2" ] || printf 'TAP version 13\n1..1\n%s\n' "$2" > "$tmp/r/suite/prog.tap"
+	[ "$3" = finished ] && echo pass > "$tmp/r/status"
+	return 0
+}
+echo "t.expected   why it cannot run here" > "$tmp/skips.list"
+summary() { "$bin/summary" -s "$tmp/skips.list" "$tmp/r" suite/prog; }
+results "ok 1 suite/prog" "ok 1 t.fine" finished
+check summary.counts_a_pass 0 "1 passed, 0 failed, 0 skipped" summary
+results "ok 1 suite/prog" "ok 1 t.expected # SKIP no kcmp" finished
+check summary.counts_a_listed_skip_as_a_skip 0 "0 passed, 0 failed, 1 skipped" summary
+results "ok 1 suite/prog" "ok 1 t.other # SKIP no kcmp" finished
+check summary.fails_an_unlisted_skip 1 "a skip not listed" summary
+results "ok 0 suite/other" "" finished
+check summary.fails_a_program_that_never_ran 1 "suite/prog: did not run" summary
+results "ok 1 suite/prog" "ok 1 t.fine" unfinished
+check summary.fails_a_guest_that_did_not_finish 1 "did not finish the run" summary
+
+echo "1..$n"
