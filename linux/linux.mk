@@ -3,7 +3,10 @@
 include linux/source.mk
 
 SERIES      := linux/patches/series
-PATCHES     := $(wildcard linux/patches/*.patch)
+# The series' patches; 0000 is the cover letter (from linux/cover-letter),
+# which is for reviewers and never applied.
+COVER       := linux/patches/0000-cover-letter.patch
+PATCHES     := $(filter-out $(COVER),$(wildcard linux/patches/*.patch))
 SRC_STAMP   := $(SRC)/.git/lab-applied
 # Every fragment but the coverage one builds build/kernel; the coverage
 # kernel (coverage/coverage.mk) adds uml-configs/coverage.config.
@@ -58,21 +61,25 @@ linux-src: $(SRC_STAMP)
 .PHONY: patches
 patches: $(SRC_STAMP)
 	$(Q)rm -f linux/patches/*.patch
-	$(Q)git -C $(SRC) format-patch -q --numbered --zero-commit --no-signature \
-		-o $(CURDIR)/linux/patches lab-base..HEAD
+	@# The cover letter's date is HEAD's, so that an unchanged series
+	@# exports unchanged.
+	$(Q)cd $(SRC) && GIT_COMMITTER_DATE="$$(git log -1 --format=%cD)" \
+		git -c branch.$$(git branch --show-current).description="$$(cat $(CURDIR)/linux/cover-letter)" \
+		format-patch -q --numbered --zero-commit --no-signature \
+		--cover-letter --cover-from-description=subject -o $(CURDIR)/linux/patches lab-base..HEAD
 	@# Blank context lines lose their lone space: checkpatch run on a
 	@# git-tracked .patch switches to --file mode and calls it trailing
 	@# whitespace.  git am reads both forms alike.
 	$(Q)sed -i 's/^ $$//' linux/patches/*.patch
 	$(Q){ echo '# The patch series, applied in this order by linux/prepare-src.sh.'; \
-		cd linux/patches && ls *.patch; } > $(SERIES)
+		cd linux/patches && ls *.patch | grep -vx $(notdir $(COVER)); } > $(SERIES)
 	$(Q){ git -C $(SRC) rev-parse HEAD; cd linux/patches && \
 		sed -e 's/#.*//' -e '/^[[:space:]]*$$/d' series | xargs sha256sum; } > $(SRC_STAMP)
-	@echo "  EXPORT  $$(ls linux/patches/*.patch | wc -l) patches to linux/patches"
+	@echo "  EXPORT  $$(grep -c '^0' $(SERIES)) patches and the cover letter to linux/patches"
 
 .PHONY: checkpatch
 checkpatch: $(SRC_STAMP)
-	$(Q)fail=0; for p in $(PATCHES); do \
+	$(Q)fail=0; for p in $(COVER) $(PATCHES); do \
 		out=$$(cd $(SRC) && perl scripts/checkpatch.pl --strict --no-tree $(CURDIR)/$$p) || fail=1; \
 		echo "  CHECK   $$p: $$(echo "$$out" | grep '^total:')"; \
 		echo "$$out" | grep -E -A3 '^(ERROR|WARNING|CHECK)' ; \
