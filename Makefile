@@ -45,9 +45,10 @@ DEPS := linux-source-6.12:the-kernel-source \
 
 .PHONY: deps
 deps:
-	$(Q)missing=; for d in $(DEPS); do p=$${d%%:*}; \
-		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || \
-		missing="$$missing $$p"; done; \
+	$(Q)installed=$$(dpkg-query -W -f='$${Package} $${Status}\n' $(foreach d,$(DEPS),$(firstword $(subst :, ,$(d)))) \
+		2>/dev/null | awk '/ ok installed$$/ { print $$1 }'); \
+	missing=; for d in $(DEPS); do p=$${d%%:*}; \
+		echo "$$installed" | grep -qx "$$p" || missing="$$missing $$p"; done; \
 	[ -z "$$missing" ] && exit 0; \
 	for d in $(DEPS); do case " $$missing " in *" $${d%%:*} "*) \
 		echo "deps: installing $${d%%:*} (for $$(echo $${d#*:} | tr - ' '))";; esac; done; \

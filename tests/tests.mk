@@ -48,11 +48,9 @@ $(ROOTFS)/init: tests/guest/init/init.c
 	@echo "  GUESTCC $@"
 	$(Q)mkdir -p $(@D) && $(GUEST_CC) $< -o $@
 
-$(ROOTFS)/bin/pidns-demo: tests/guest/demo/demo.c $(GUEST_LIB) $(GUEST_LIB_H) $(SRC_STAMP)
-	@echo "  GUESTCC $@"
-	$(Q)mkdir -p $(@D) && $(GUEST_CC) -Itests/guest/lib $< $(GUEST_LIB) -o $@ -lpthread
-
+$(ROOTFS)/bin/pidns-demo: tests/guest/demo/demo.c $(GUEST_LIB) $(GUEST_LIB_H)
 $(ROOTFS)/bin/signal-rtt: tests/guest/bench/signal_rtt.c $(GUEST_LIB) $(GUEST_LIB_H)
+$(ROOTFS)/bin/pidns-demo $(ROOTFS)/bin/signal-rtt:
 	@echo "  GUESTCC $@"
 	$(Q)mkdir -p $(@D) && $(GUEST_CC) -Itests/guest/lib $< $(GUEST_LIB) -o $@ -lpthread
 
@@ -96,6 +94,12 @@ known: $(KUNIT_SUITES) $(notdir $(GUEST_TESTS)) $(HOST_CHECKS)" >&2; exit 2; }; 
 	case "$$sel" in *kunit/*) sel_kunit=kunit.enable=1;; *) sel_kunit=;; esac; \
 	guest_sel=$$(echo $$sel | tr ' ' '\n' | grep -v -e '^gdb/' -e '^host/' | tr '\n' ' ')
 
+# The results make test counts, and $(call tap_verdict,NAME,CONDITION[,
+# DIAGNOSTIC]): the verdict line of a host-side check in its summary.tap.
+RESULTS     := $(BUILD)/test/results
+comma       := ,
+tap_verdict = if $(2); then v="ok 0 $(1)"; else v="not ok 0 $(1)$(3)"; fi; echo "$$v" >> $(RESULTS)/summary.tap
+
 # $(call take_lock,WHO): one make test or coverage at a time per checkout
 # (they share build/test, build/coverage and the guests' results).  The
 # lock lasts as long as the recipe's shell and what it starts; a nested
@@ -124,23 +128,20 @@ test: kbuild guest-tools $(GDB_ENV) $(HOSTBIN)/gate
 	$(RUNNER) -q -t $(BOOT_TIMEOUT) -l $(BUILD)/test/console.log -- $(UML) $(UML_ARGS) \
 		$$sel_kunit umid=lab-test-$$id -- test $(TEST_TIMEOUT) \
 		$(if $(TEST_POLICY),-p $(TEST_POLICY)) -o /results/test-$$id $$guest_sel; rc=$$?; \
-	mv $$results $(BUILD)/test/results; \
+	mv $$results $(RESULTS); \
 	[ $$rc = 0 ] || echo "test: error: the guest ended badly (runner status $$rc); console: build/test/console.log" >&2; \
-	case "$$sel" in *gdb/scenarios*) $(MAKE) -s gdb-check;; esac; \
-	case "$$sel" in *host/tooling*) mkdir -p $(BUILD)/test/results/host; \
-		sh tests/host/tooling.sh $(HOSTBIN) > $(BUILD)/test/results/host/tooling.tap; \
-		if grep -q '^not ok' $(BUILD)/test/results/host/tooling.tap; then v="not ok"; else v=ok; fi; \
-		echo "$$v 0 host/tooling" >> $(BUILD)/test/results/summary.tap;; esac; \
-	if sh tests/list-tests.sh | cmp -s - docs/tests.md; then v=ok; \
-	else v="not ok"; echo "test: docs/tests.md is out of date: run make docs" >&2; fi; \
-	echo "$$v 0 docs/tests" >> $(BUILD)/test/results/summary.tap; sel="$$sel docs/tests"; \
+	case "$$sel" in *gdb/scenarios*) $(gdb_check);; esac; \
+	case "$$sel" in *host/tooling*) mkdir -p $(RESULTS)/host; \
+		sh tests/host/tooling.sh $(HOSTBIN) > $(RESULTS)/host/tooling.tap; \
+		$(call tap_verdict,host/tooling,! grep -q '^not ok' $(RESULTS)/host/tooling.tap);; esac; \
+	$(call tap_verdict,docs/tests,sh tests/list-tests.sh | cmp -s - docs/tests.md, # out of date: run make docs); \
+	sel="$$sel docs/tests"; \
 	if [ "$(TESTS)" = "*" ]; then \
-		if $(MAKE) -s coverage; then v=ok; else v="not ok"; fi; \
-		mkdir -p $(BUILD)/test/results/coverage; \
-		cp $(COV_OUT)/gate.tap $(BUILD)/test/results/coverage/gate.tap 2>/dev/null; \
-		echo "$$v 0 coverage/gate" >> $(BUILD)/test/results/summary.tap; sel="$$sel coverage/gate"; \
+		mkdir -p $(RESULTS)/coverage; \
+		$(call tap_verdict,coverage/gate,$(MAKE) -s coverage); \
+		cp $(COV_OUT)/gate.tap $(RESULTS)/coverage/gate.tap 2>/dev/null; sel="$$sel coverage/gate"; \
 	fi; \
-	$(SUMMARY) -s tests/guest/expected-skips.list $(BUILD)/test/results $$sel && [ $$rc = 0 ]
+	$(SUMMARY) -s tests/guest/expected-skips.list $(RESULTS) $$sel && [ $$rc = 0 ]
 
 # The interactive targets boot the same kernel with POLICY selected.
 POLICY_ARG = sysctl.kernel.pid_ns_signal_policy=$(POLICY_VALUE_$(POLICY))
@@ -192,9 +193,11 @@ $(STOCK_STAMP): $(SRC_STAMP)
 	git -C $(SRC) worktree add -q --detach $(STOCK_SRC) $$base^ && touch $@
 endif
 
+$(STOCK_KUNIT): uml-configs/kunit.config
+	$(Q)mkdir -p $(@D) && grep -v SIGNAL_PIDNS $< > $@
+
 .PHONY: stock-kbuild
-stock-kbuild: $(STOCK_STAMP)
-	$(Q)grep -v SIGNAL_PIDNS uml-configs/kunit.config > $(STOCK_KUNIT)
+stock-kbuild: $(STOCK_STAMP) $(STOCK_KUNIT)
 	$(Q)$(MAKE) -s kbuild SRC=$(STOCK_SRC) SRC_STAMP=$(STOCK_STAMP) KBUILD=$(BUILD)/kernel-stock \
 		UML=$(BUILD)/linux-stock FRAGMENTS="$(filter-out uml-configs/kunit.config,$(MAIN_FRAGMENTS)) $(STOCK_KUNIT)"
 

@@ -9,12 +9,8 @@
 set -eu
 log=$1
 shift
-total=0
-for script in "$@"; do
-	total=$((total + $(grep -c '^ *echo ok ' "$script")))
-done
 echo "TAP version 13"
-echo "1..$total"
+echo "1..$(grep -h '^ *echo ok ' "$@" | wc -l)"
 n=0
 for script in "$@"; do
 	name=$(basename "$script" .gdb)

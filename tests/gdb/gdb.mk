@@ -19,13 +19,19 @@ $(GDB_ENV): tests/gdb/gdb.mk tests/tests.mk Makefile
 	$(Q)printf 'set $$lab_args = "%s"\n' "$(GDB_UML_ARGS)" > $@
 
 SCENARIO ?=
+ifneq ($(filter gdb,$(MAKECMDGOALS)),)
+ifneq ($(SCENARIO),)
+ifeq ($(filter $(SCENARIO),$(GDB_SCENARIOS)),)
+  $(error no scenario '$(SCENARIO)'; known: $(GDB_SCENARIOS))
+endif
+endif
+endif
 .PHONY: gdb
 gdb: kbuild guest-tools $(GDB_ENV)
 ifeq ($(SCENARIO),)
 	$(Q)printf 'eval "set args %%s -- shell", $$lab_args\necho type run to boot; scenarios: pidns-demo 1..5 in the guest shell\\n\n' > $(GDB_DIR)/start.gdb
 else
-	$(Q)s=tests/gdb/$(SCENARIO).gdb; [ -f $$s ] || { echo "gdb: error: no scenario '$(SCENARIO)'; known: $(GDB_SCENARIOS)" >&2; exit 2; }; \
-	{ grep -m1 '^eval "set args' $$s; grep -m1 '^break ' $$s; echo run; } > $(GDB_DIR)/start.gdb
+	$(Q)s=tests/gdb/$(SCENARIO).gdb; { grep -m1 '^eval "set args' $$s; grep -m1 '^break ' $$s; echo run; } > $(GDB_DIR)/start.gdb
 endif
 	@echo "  GDB     build/kernel/vmlinux $(if $(SCENARIO),scenario $(SCENARIO),shell)"
 	$(Q)$(GDB) -x $(GDB_DIR)/start.gdb $(KBUILD)/vmlinux; stty sane 2>/dev/null || true
@@ -41,15 +47,16 @@ gdb-attach: $(GDB_ENV)
 # under the runner: in its own session (a guest panic signals its whole
 # process group), with a time limit, leaving no process behind.
 GDB_CHECK_TIMEOUT ?= 300
+GDB_SCRIPTS := $(addprefix tests/gdb/,$(addsuffix .gdb,$(GDB_SCENARIOS)))
+# The check itself, also called by make test (whose prerequisites are
+# these): TAP into build/test/results/gdb, a verdict line in summary.tap.
+gdb_check = mkdir -p $(RESULTS)/gdb; echo "  GDB     build/kernel/vmlinux: $(GDB_SCENARIOS)"; \
+	$(RUNNER) -q -t $(GDB_CHECK_TIMEOUT) -l $(GDB_DIR)/check.log -- $$(command -v gdb) \
+		-batch $(filter-out gdb,$(GDB)) $(addprefix -x ,$(GDB_SCRIPTS)) $(KBUILD)/vmlinux; rc=$$?; \
+	sh tests/gdb/check.sh $(GDB_DIR)/check.log $(GDB_SCRIPTS) > $(RESULTS)/gdb/scenarios.tap; \
+	$(call tap_verdict,gdb/scenarios,[ $$rc = 0 ] && ! grep -q '^not ok' $(RESULTS)/gdb/scenarios.tap,\
+		 \# gdb status $$rc$(comma) log build/gdb/check.log)
+
 .PHONY: gdb-check
 gdb-check: kbuild guest-tools $(GDB_ENV)
-	$(Q)mkdir -p $(BUILD)/test/results/gdb
-	@echo "  GDB     build/kernel/vmlinux: $(GDB_SCENARIOS)"
-	$(Q)$(RUNNER) -q -t $(GDB_CHECK_TIMEOUT) -l $(GDB_DIR)/check.log -- $$(command -v gdb) \
-		-batch $(filter-out gdb,$(GDB)) $(addprefix -x tests/gdb/,$(addsuffix .gdb,$(GDB_SCENARIOS))) \
-		$(KBUILD)/vmlinux; rc=$$?; \
-	sh tests/gdb/check.sh $(GDB_DIR)/check.log $(addprefix tests/gdb/,$(addsuffix .gdb,$(GDB_SCENARIOS))) \
-		> $(BUILD)/test/results/gdb/scenarios.tap; \
-	if [ $$rc = 0 ] && ! grep -q '^not ok' $(BUILD)/test/results/gdb/scenarios.tap; then \
-		echo "ok 0 gdb/scenarios" >> $(BUILD)/test/results/summary.tap; \
-	else echo "not ok 0 gdb/scenarios # gdb status $$rc, log build/gdb/check.log" >> $(BUILD)/test/results/summary.tap; fi
+	$(Q)$(gdb_check)

@@ -36,7 +36,6 @@ for path in $(awk '{ print $3 }' "$out/all" | sort -u); do
 	awk -v n="$n" -v lo="$lo" -v hi="$hi" -v p="$path" '
 		{ s[NR] = $1; q[NR] = $2; r[NR] = $3 }
 		END {
-			asort_s = 0
 			m = (n % 2) ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
 			for (i = 1; i <= n; i++) { ss += s[i]; qq += q[i] }
 			printf "  %-28s %12.0f %12.0f %8.4f  [%.4f, %.4f]%s\n", p, ss / n, qq / n, m, r[lo], r[hi],
