@@ -22,6 +22,9 @@ $(GATE): coverage/gate.c
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(@D) && $(HOST_CC) $< -o $@
 
+# make test's host checks run the gate on made-up input.
+test: $(GATE)
+
 .PHONY: cov-kbuild
 cov-kbuild:
 	$(Q)$(MAKE) -s kbuild KBUILD=$(COV_KBUILD) UML=$(COV_UML) \

@@ -119,7 +119,7 @@ HOST_CHECKS := gdb/scenarios host/tooling
 # silently halve the tests).
 TEST_POLICY = $(if $(filter command line,$(origin POLICY)),$(POLICY))
 .PHONY: test
-test: kbuild guest-tools $(GDB_ENV) $(HOSTBIN)/gate
+test: kbuild guest-tools
 	$(Q)$(call take_lock,test); $(select_tests); \
 	id=$$(cut -c1-8 /proc/sys/kernel/random/uuid); results=$(ROOTFS)/results/test-$$id; \
 	rm -rf $(BUILD)/test $(ROOTFS)/results/test-* && mkdir -p $$results $(BUILD)/test && \

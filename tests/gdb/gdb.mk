@@ -57,6 +57,9 @@ gdb_check = mkdir -p $(RESULTS)/gdb; echo "  GDB     build/kernel/vmlinux: $(GDB
 	$(call tap_verdict,gdb/scenarios,[ $$rc = 0 ] && ! grep -q '^not ok' $(RESULTS)/gdb/scenarios.tap,\
 		 \# gdb status $$rc$(comma) log build/gdb/check.log)
 
+# make test runs the check too (its recipe calls gdb_check).
+test: $(GDB_ENV)
+
 .PHONY: gdb-check
 gdb-check: kbuild guest-tools $(GDB_ENV)
 	$(Q)$(gdb_check)
