@@ -15,9 +15,10 @@ FRAGMENTS   := $(MAIN_FRAGMENTS)
 KCONFIG     := $(KBUILD)/.config
 VMLINUX     := $(KBUILD)/vmlinux
 
-# ccache when present; the compiler string never changes between builds,
-# so kbuild's command-line tracking does not rebuild everything.
-KBUILD_CC   := $(if $(shell command -v ccache),ccache gcc,gcc)
+# Always ccache (make deps installs it before the first build): a string
+# chosen when make parses, before deps ran, would differ between the first
+# make and the next, and kbuild's command-line tracking would rebuild all.
+KBUILD_CC   := ccache gcc
 KMAKE        = $(MAKE) -C $(SRC) ARCH=um O=$(KBUILD) CC="$(KBUILD_CC)" $(KBUILD_EXTRA) \
 	       $(if $(filter 1,$(V)),V=1,-s)
 
