@@ -86,7 +86,7 @@ GENHTML := genhtml --quiet --branch-coverage --rc lcov_branch_coverage=1 --show-
 # The gated capture, user.info, is both policies' user-space suites, each
 # kept under its own test name so that the report tells them apart.
 .PHONY: coverage
-coverage: cov-kbuild guest-tools $(GATE)
+coverage: host-check cov-kbuild guest-tools $(GATE)
 	$(Q)$(call take_lock,coverage); \
 	rm -rf $(COV_OUT)/gate.tap $(COV_OUT)/summary.json $(COV_OUT)/user.info $(COV_OUT)/html*; \
 	pids=; for c in $(COV_INFOS); do $(MAKE) -s $$c & pids="$$pids $$!"; done; \

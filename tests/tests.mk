@@ -16,6 +16,9 @@ GUEST_LIB_H  := $(wildcard tests/guest/lib/*.h)
 
 CONFORMANCE  := $(patsubst tests/guest/conformance/%.c,$(ROOTFS)/tests/conformance/%,\
 		  $(wildcard tests/guest/conformance/*.c))
+# What the UML port must get right for the rest to mean anything (FP
+# state across signals, preemption and ptrace).
+UML_TESTS    := $(patsubst tests/guest/uml/%.c,$(ROOTFS)/tests/uml/%,$(wildcard tests/guest/uml/*.c))
 # Upstream selftests (tests/guest/selftests.list).  UML cannot export UAPI
 # headers (make ARCH=um headers refuses) and Debian's linux-libc-dev is
 # older than the tree: take the headers from an x86_64 headers_install of
@@ -26,7 +29,7 @@ SELFTEST_CC  := gcc -static -g -O2 -Wall -pthread
 SELFTEST_SRCS := $(shell sed -e 's/\#.*//' $(SELFTEST_LIST) | awk 'NF { print $$1 }')
 SELFTESTS    := $(addprefix $(ROOTFS)/tests/selftests/,$(notdir $(SELFTEST_SRCS)))
 UAPI         := $(BUILD)/headers/usr/include
-GUEST_TESTS  := $(CONFORMANCE) $(SELFTESTS)
+GUEST_TESTS  := $(UML_TESTS) $(CONFORMANCE) $(SELFTESTS)
 # KUnit suites built into the kernel (uml-configs/kunit.config); they run
 # at boot when the command line says kunit.enable=1.
 KUNIT_SUITES := kunit/signal_pidns
@@ -58,6 +61,10 @@ $(ROOTFS)/tests/conformance/%: tests/guest/conformance/%.c $(GUEST_LIB) $(GUEST_
 	@echo "  GUESTCC $@"
 	$(Q)mkdir -p $(@D) && $(GUEST_CC) -I$(HARNESS_DIR) -Itests/guest/lib $< $(GUEST_LIB) -o $@ -lpthread
 
+$(ROOTFS)/tests/uml/%: tests/guest/uml/%.c $(SRC_STAMP)
+	@echo "  GUESTCC $@"
+	$(Q)mkdir -p $(@D) && $(GUEST_CC) -I$(HARNESS_DIR) $< -o $@ -lpthread
+
 $(UAPI)/linux/pidfd.h: $(SRC_STAMP)
 	@echo "  HEADERS $(BUILD)/headers (ARCH=x86_64 headers_install)"
 	$(Q)$(MAKE) -s -C $(SRC) ARCH=x86_64 O=$(BUILD)/headers headers
@@ -84,6 +91,17 @@ rootfs: $(ROOTFS)/bin/busybox $(GUEST_PROGS)
 
 .PHONY: guest-tools
 guest-tools: $(RUNNER) $(SUMMARY) rootfs
+
+# Can this host run ./linux?  Every target that boots asks first, quietly,
+# so that a host UML cannot run on fails with the reason, not a panic in
+# the console log.
+DOCTOR       := $(HOSTBIN)/doctor
+.PHONY: doctor host-check
+doctor: $(DOCTOR)
+	$(Q)$(DOCTOR) -m $(UML_MEM)
+host-check: $(DOCTOR)
+	$(Q)$(DOCTOR) -q -m $(UML_MEM) || \
+		{ echo "host-check: error: this host cannot run the lab's kernel (see above; make doctor)" >&2; exit 1; }
 
 # The test programs TESTS selects (a glob on the name, e.g. 'rule1*' or
 # 'conformance/*'), or an error if it selects none.
@@ -114,16 +132,25 @@ TESTS ?= *
 # What make test runs on the host, beside the guest's programs: the gdb
 # scenarios, and the lab's own tools on bad and made-up input.
 HOST_CHECKS := gdb/scenarios host/tooling
+# tooling.sh runs the doctor under a seccomp filter that refuses ptrace.
+test: $(HOSTBIN)/deny-ptrace
+# A TESTS that selects nothing is an error before anything is built.
+ifneq ($(filter test,$(MAKECMDGOALS)),)
+ifeq ($(shell ( $(select_tests) ) >/dev/null 2>&1 && echo ok),)
+  $(error test: error: TESTS='$(TESTS)' matches no test program; known: $(KUNIT_SUITES) $(notdir $(GUEST_TESTS)) $(HOST_CHECKS))
+endif
+endif
 # POLICY on make test's command line runs only that policy's variants
 # (not from the environment: an export meant for make run must not
 # silently halve the tests).
 TEST_POLICY = $(if $(filter command line,$(origin POLICY)),$(POLICY))
 .PHONY: test
-test: kbuild guest-tools
+test: host-check kbuild guest-tools
 	$(Q)$(call take_lock,test); $(select_tests); \
 	id=$$(cut -c1-8 /proc/sys/kernel/random/uuid); results=$(ROOTFS)/results/test-$$id; \
 	rm -rf $(BUILD)/test $(ROOTFS)/results/test-* && mkdir -p $$results $(BUILD)/test && \
 	echo $$id > $(BUILD)/test/boot-id; \
+	echo "  HOST    $$($(DOCTOR) -f)"; \
 	echo "  BOOT    $(UML) (boot id $$id, build/kernel, policy $(or $(TEST_POLICY),per test))"; \
 	$(RUNNER) -q -t $(BOOT_TIMEOUT) -l $(BUILD)/test/console.log -- $(UML) $(UML_ARGS) \
 		$$sel_kunit umid=lab-test-$$id -- test $(TEST_TIMEOUT) \
@@ -155,7 +182,7 @@ guest_run = d=$(1)-$$$$; mkdir -p $(ROOTFS)/results/$$d; \
 	[ $$st = 0 ] || { echo "$(1): error: '$(strip $(3))' failed in the guest (see above)" >&2; exit 1; }
 
 .PHONY: run
-run: kbuild guest-tools
+run: host-check kbuild guest-tools
 	@echo "  BOOT    $(UML) (build/kernel, policy $(POLICY) at boot; the demo shows each policy)"
 	$(Q)$(call guest_run,run,$(POLICY_ARG),/bin/pidns-demo)
 
@@ -168,12 +195,12 @@ ifneq ($(filter-out 1 2 3 4 5,$(RULE))$(word 2,$(RULE)),)
 endif
 endif
 .PHONY: trace
-trace: kbuild guest-tools
+trace: host-check kbuild guest-tools
 	@echo "  BOOT    $(UML) (build/kernel; each experiment under each policy, traced)"
 	$(Q)$(call guest_run,trace,,/bin/pidns-demo -t $(RULE))
 
 .PHONY: shell
-shell: kbuild guest-tools
+shell: host-check kbuild guest-tools
 	@echo "  BOOT    $(UML) (build/kernel, policy $(POLICY), umid lab-shell); Ctrl-D or poweroff to leave"
 	$(Q)$(RUNNER) -i -- $(UML) $(UML_ARGS) $(POLICY_ARG) umid=lab-shell -- shell
 
@@ -205,7 +232,7 @@ stock-kbuild: $(STOCK_STAMP) $(STOCK_KUNIT)
 # stock, alternating boots.
 RTT_BOOTS ?= 10
 .PHONY: bench-rtt
-bench-rtt: kbuild stock-kbuild guest-tools
+bench-rtt: host-check kbuild stock-kbuild guest-tools
 	$(Q)sh tests/host/bench-rtt.sh $(RTT_BOOTS) $(RUNNER) $(UML) $(BUILD)/linux-stock $(UML_ARGS)
 
 # $(call bench_time,WHAT,COMMAND): print how long COMMAND took, or fail
@@ -218,7 +245,7 @@ bench_time = t0=$$(date +%s.%N); ( $(2) ) >$(BUILD)/bench.log 2>&1 || \
 # BENCH_COLD=1 adds the cold builds (several minutes).
 COV_BENCH := $(BUILD)/kernel-cov-bench
 .PHONY: bench
-bench: kbuild guest-tools
+bench: host-check kbuild guest-tools
 	$(Q)sh tests/host/bench.sh $(SRC) $(KBUILD) $(UML) $(RUNNER) $(UML_ARGS)
 	$(Q)$(call bench_time,conformance suites alone (make test TESTS=rule*),$(MAKE) -s test TESTS='rule*')
 	$(Q)$(call bench_time,make test (all suites + gdb-check + coverage),$(MAKE) -s test)

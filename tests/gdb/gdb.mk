@@ -27,7 +27,7 @@ endif
 endif
 endif
 .PHONY: gdb
-gdb: kbuild guest-tools $(GDB_ENV)
+gdb: host-check kbuild guest-tools $(GDB_ENV)
 ifeq ($(SCENARIO),)
 	$(Q)printf 'eval "set args %%s -- shell", $$lab_args\necho type run to boot; scenarios: pidns-demo 1..5 in the guest shell\\n\n' > $(GDB_DIR)/start.gdb
 else
@@ -61,5 +61,5 @@ gdb_check = mkdir -p $(RESULTS)/gdb; echo "  GDB     build/kernel/vmlinux: $(GDB
 test: $(GDB_ENV)
 
 .PHONY: gdb-check
-gdb-check: kbuild guest-tools $(GDB_ENV)
+gdb-check: host-check kbuild guest-tools $(GDB_ENV)
 	$(Q)$(gdb_check)

@@ -53,6 +53,14 @@ check runner.names_the_hung_test 124 "while running conformance/x test x.upstrea
 check runner.says_why_it_cannot_start 127 "cannot run /no/such/linux" \
 	"$bin/runner" -q -t 1 -- /no/such/linux
 
+# doctor: a host UML cannot run on is named before any boot
+check doctor.names_refused_ptrace 1 "doctor: ptrace: a child cannot be traced" \
+	"$bin/deny-ptrace" "$bin/doctor" -q
+check doctor.rejects_a_memory_size_that_is_not_one 1 "mem=lots is not a size" \
+	"$bin/doctor" -q -m lots
+check doctor.names_a_memory_size_that_does_not_fit 1 "does not fit in" \
+	"$bin/doctor" -q -m 100000G
+
 # gate: a made-up source file, rule list and tracefiles
 mkdir -p "$tmp/src" "$tmp/out"
 printf 'int f(int x)\n{\n\tif (x)\n\t\treturn 1;\n\treturn 0;\n}\n' > "$tmp/src/f.c"
