@@ -154,7 +154,7 @@ static void check_ptrace_and_xstate(struct check *tr, struct check *xs)
 	xs->ok = size > 0;
 	if (xs->ok)
 		snprintf(xs->text, sizeof(xs->text),
-			 "host XSAVE area %zu bytes by ptrace (cpuid: %u), and the host takes it back",
+			 "host XSAVE area %zu bytes by ptrace (cpuid: %u), taken back by PTRACE_SETREGSET: the kernel probes the same at start-up",
 			 size, cpuid_xsave_bytes());
 }
 
