@@ -19,8 +19,8 @@ VMLINUX     := $(KBUILD)/vmlinux
 # chosen when make parses, before deps ran, would differ between the first
 # make and the next, and kbuild's command-line tracking would rebuild all.
 KBUILD_CC   := ccache gcc
-KMAKE        = $(MAKE) -C $(SRC) ARCH=um O=$(KBUILD) CC="$(KBUILD_CC)" $(KBUILD_EXTRA) \
-	       $(if $(filter 1,$(V)),V=1,-s)
+KMAKE_ARGS   = -C $(SRC) ARCH=um O=$(KBUILD) CC="$(KBUILD_CC)" $(KBUILD_EXTRA)
+KMAKE        = $(MAKE) $(KMAKE_ARGS) $(if $(filter 1,$(V)),V=1,-s)
 
 # (A build of another tree, such as bench-rtt's stock one, passes its own
 # SRC and SRC_STAMP and must never run this.)
@@ -42,10 +42,12 @@ $(KCONFIG): $(FRAGMENTS) $(SRC_STAMP) linux/check-config.sh
 	$(Q)sh linux/check-config.sh $(KCONFIG) $(FRAGMENTS)
 
 # kbuild decides what to rebuild; it is cheap when nothing changed.
+# linux/kbuild.sh counts what it compiles instead of listing it.
 .PHONY: kbuild
 kbuild: $(KCONFIG)
 	@echo "  KBUILD  $(KBUILD) ($(KBUILD_CC))"
-	$(Q)$(KMAKE) -j$(shell nproc) linux scripts_gdb
+	$(Q)sh linux/kbuild.sh $(KBUILD) $(MAKE) --no-silent --no-print-directory $(KMAKE_ARGS) \
+		$(if $(filter 1,$(V)),V=1) -j$(shell nproc) linux scripts_gdb
 	$(Q)ln -f $(KBUILD)/linux $(UML)
 
 .PHONY: linux
