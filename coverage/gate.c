@@ -11,8 +11,14 @@
  * first source line), and a verdict per entry to OUTDIR/gate.tap.
  * Only GATED counts: the gate fails (exit 1), naming each untaken edge with
  * its source line, when a listed function is missing from it, has no
- * branches where branches are required, or has an untaken edge that
- * EXCLUSIONS does not explain.  The SHOWN captures are printed beside it.
+ * branches where branches are required (or none on a line an offset
+ * names: the offset drifted), or has an untaken edge that EXCLUSIONS does
+ * not explain; and when an exclusion explains no untaken edge (it is
+ * stale).  The SHOWN captures are printed beside it.
+ *
+ * Input it cannot read is an error (exit 2), never a silent pass: a RULES
+ * or EXCLUSIONS line that does not parse, more than MAX_EXCLUSIONS
+ * exclusions, an FN, DA or BRDA record of a tracefile that does not parse.
  *
  * A tracefile may hold a file once per test name (lcov -a of captures made
  * with --test-name); the sections are summed, as genhtml does.
@@ -30,6 +36,8 @@
 #define MAX_BRANCHES 32768
 #define MAX_FILES 8
 #define MAX_CAPTURES 8
+/* Edges no input can take are the exception: a long list hides gaps. */
+#define MAX_EXCLUSIONS 10
 
 struct branch {
 	int line, block, edge;
@@ -133,11 +141,57 @@ static void add_branch(struct source *s, struct branch b)
 		s->branches[s->nr_branches++] = b;
 }
 
+static void __attribute__((noreturn, format(printf, 1, 2))) fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "gate: error: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	exit(2);
+}
+
+/* "FN:<line>,<name>" (lcov 1.x) or "FN:<line>,<end>,<name>" (2.x). */
+static bool parse_fn(const char *rec, int *line, char *name, size_t size)
+{
+	const char *p = rec + 3, *comma;
+	char *end;
+
+	*line = strtol(p, &end, 10);
+	if (end == p || *end != ',')
+		return false;
+	p = end + 1;
+	comma = strchr(p, ',');
+	if (comma && strtol(p, &end, 10) >= 0 && end == comma)
+		p = comma + 1;
+	if (!*p || strlen(p) >= size || strchr(p, ' '))
+		return false;
+	strcpy(name, p);
+	return true;
+}
+
+/* "BRDA:<line>,<block>,<edge>,<taken or ->". */
+static bool parse_brda(const char *rec, struct branch *b)
+{
+	char taken[32];
+
+	if (sscanf(rec, "BRDA:%d,%d,%d,%31s", &b->line, &b->block, &b->edge, taken) != 4)
+		return false;
+	if (!strcmp(taken, "-")) {
+		b->taken = -1;
+		return true;
+	}
+	return sscanf(taken, "%ld", &b->taken) == 1 && b->taken >= 0;
+}
+
 static void read_info(const char *file, struct capture *c)
 {
 	FILE *f = fopen(file, "r");
 	struct source *s = NULL;
 	char line[4096], *base;
+	int nr = 0;
 
 	if (!f) {
 		fprintf(stderr, "gate: error: cannot read %s\n", file);
@@ -149,10 +203,12 @@ static void read_info(const char *file, struct capture *c)
 	snprintf(c->name, sizeof(c->name), "%s", base);
 
 	while (fgets(line, sizeof(line), f)) {
+		struct branch br;
 		char name[128];
-		int a, b, e;
+		int a;
 		long n;
 
+		nr++;
 		line[strcspn(line, "\n")] = '\0';
 		if (!strncmp(line, "SF:", 3)) {
 			s = source_for(c, line + 3);
@@ -165,14 +221,18 @@ static void read_info(const char *file, struct capture *c)
 			}
 		} else if (!s) {
 			continue;
-		} else if (sscanf(line, "FN:%d,%127s", &a, name) == 2) {
+		} else if (!strncmp(line, "FN:", 3)) {
+			if (!parse_fn(line, &a, name, sizeof(name)))
+				fatal("%s:%d: cannot parse \"%s\"", file, nr, line);
 			add_func(s, name, a);
-		} else if (sscanf(line, "DA:%d,%ld", &a, &n) == 2) {
+		} else if (!strncmp(line, "DA:", 3)) {
+			if (sscanf(line, "DA:%d,%ld", &a, &n) != 2)
+				fatal("%s:%d: cannot parse \"%s\"", file, nr, line);
 			add_line(s, a, n);
-		} else if (sscanf(line, "BRDA:%d,%d,%d,", &a, &b, &e) == 3) {
-			const char *taken = strrchr(line, ',') + 1;
-
-			add_branch(s, (struct branch){ a, b, e, strcmp(taken, "-") ? atol(taken) : -1 });
+		} else if (!strncmp(line, "BRDA:", 5)) {
+			if (!parse_brda(line, &br))
+				fatal("%s:%d: cannot parse \"%s\"", file, nr, line);
+			add_branch(s, br);
 		} else if (!strcmp(line, "end_of_record")) {
 			s = NULL;
 		}
@@ -242,21 +302,61 @@ static bool gated_line(const char *need, int offset)
 	return false;
 }
 
-/* Is the untaken edge explained in EXCLUSIONS? */
-static bool excluded(const char *exclusions, const char *func, int offset, const struct branch *b)
-{
-	FILE *f = fopen(exclusions, "r");
-	char line[1024], name[128];
-	int off, block, edge;
-	bool found = false;
+/* EXCLUSIONS: "function +offset block,edge why", each used at least once. */
+static struct exclusion {
+	char func[128], why[256];
+	int offset, block, edge;
+	bool used;
+} exclusions[MAX_EXCLUSIONS];
+static int nr_exclusions;
 
-	while (f && !found && fgets(line, sizeof(line), f))
-		found = line[0] != '#' &&
-			sscanf(line, "%127s +%d %d,%d", name, &off, &block, &edge) == 4 &&
-			!strcmp(name, func) && off == offset && block == b->block && edge == b->edge;
-	if (f)
-		fclose(f);
-	return found;
+/* A line with nothing but a comment or blanks. */
+static bool is_blank(const char *line)
+{
+	line += strspn(line, " \t\n");
+	return !*line || *line == '#';
+}
+
+static void read_exclusions(const char *file)
+{
+	FILE *f = fopen(file, "r");
+	char line[1024];
+	int nr = 0, used;
+
+	if (!f)
+		fatal("cannot read %s", file);
+	while (fgets(line, sizeof(line), f)) {
+		struct exclusion x = { 0 };
+
+		nr++;
+		if (is_blank(line))
+			continue;
+		if (sscanf(line, "%127s +%d %d,%d %n", x.func, &x.offset, &x.block, &x.edge,
+			   &used) != 4 || !line[used])
+			fatal("%s:%d: not \"function +offset block,edge why\": %s", file, nr, line);
+		snprintf(x.why, sizeof(x.why), "%s", line + used);
+		x.why[strcspn(x.why, "\n")] = '\0';
+		if (nr_exclusions == MAX_EXCLUSIONS)
+			fatal("%s: more than %d exclusions: an untaken edge is a missing test",
+			      file, MAX_EXCLUSIONS);
+		exclusions[nr_exclusions++] = x;
+	}
+	fclose(f);
+}
+
+/* Is the untaken edge explained in EXCLUSIONS? */
+static bool excluded(const char *func, int offset, const struct branch *b)
+{
+	for (int i = 0; i < nr_exclusions; i++) {
+		struct exclusion *x = &exclusions[i];
+
+		if (!strcmp(x->func, func) && x->offset == offset && x->block == b->block &&
+		    x->edge == b->edge) {
+			x->used = true;
+			return true;
+		}
+	}
+	return false;
 }
 
 static char *source_line(const char *path, int n)
@@ -292,9 +392,9 @@ fail(char *diag, size_t size, int *failures, const char *fmt, ...)
 
 /* The gate's verdict on one entry, from the gated capture @s. */
 static void judge(const struct source *s, const char *path, const char *func, const char *need,
-		  const char *exclusions, const struct count *c, char *diag, size_t size,
-		  int *failures)
+		  const struct count *c, char *diag, size_t size, int *failures)
 {
+	const char *p;
 	int i;
 
 	if (!c->found) {
@@ -314,12 +414,22 @@ static void judge(const struct source *s, const char *path, const char *func, co
 		fail(diag, size, failures, "%s has no branches in the data (inlined away?)", func);
 		return;
 	}
+	/* Each offset must name a line with branches: else it drifted. */
+	for (p = strchr(need, ':'); p; p = strchr(p + 1, ',')) {
+		int off = atoi(p + 2), n = 0;
+
+		for (i = 0; i < s->nr_branches; i++)
+			n += s->branches[i].line == c->first + off;
+		if (!n)
+			fail(diag, size, failures, "no branches at +%d (line %d: %s): the offset drifted",
+			     off, c->first + off, source_line(path, c->first + off));
+	}
 	for (i = 0; i < s->nr_branches; i++) {
 		const struct branch *b = &s->branches[i];
 
 		if (b->line < c->first || b->line > c->last || b->taken > 0 ||
 		    !gated_line(need, b->line - c->first) ||
-		    excluded(exclusions, func, b->line - c->first, b))
+		    excluded(func, b->line - c->first, b))
 			continue;
 		fail(diag, size, failures, "untaken edge %d,%d at line %d (+%d): %s",
 		     b->block, b->edge, b->line, b->line - c->first, source_line(path, b->line));
@@ -340,18 +450,51 @@ struct rule_entry {
 	char rule[8], func[128], file[256], need[64];
 };
 
-static bool parse_rule(const char *line, struct rule_entry *e)
+/* "branches", "lines", or "branches:+N[,+N...]". */
+static bool valid_need(const char *need)
 {
-	return line[0] != '#' &&
-	       sscanf(line, "%7s %127s %255s %63s", e->rule, e->func, e->file, e->need) == 4;
+	const char *p;
+
+	if (!strcmp(need, "branches") || !strcmp(need, "lines"))
+		return true;
+	if (strncmp(need, "branches:", 9))
+		return false;
+	for (p = need + 9; *p == '+'; ) {
+		p += 1 + strspn(p + 1, "0123456789");
+		if (p[-1] == '+')
+			return false;
+		if (!*p)
+			return true;
+		if (*p++ != ',')
+			return false;
+	}
+	return false;
+}
+
+/* The next entry of RULES into @e; false at its end.  A bad line is fatal. */
+static bool next_rule(FILE *f, const char *file, int *nr, struct rule_entry *e)
+{
+	char line[1024], extra[2];
+
+	while (fgets(line, sizeof(line), f)) {
+		(*nr)++;
+		if (is_blank(line))
+			continue;
+		if (sscanf(line, "%7s %127s %255s %63s %1s", e->rule, e->func, e->file, e->need,
+			   extra) != 4 || !valid_need(e->need))
+			fatal("%s:%d: not \"rule function file branches|branches:+N,...|lines\": %s",
+			      file, *nr, line);
+		return true;
+	}
+	return false;
 }
 
 int main(int argc, char **argv)
 {
 	static struct capture captures[MAX_CAPTURES];
-	const char *srcdir, *rules, *exclusions;
-	int nr_captures, failures = 0, entries = 0, i, row;
-	char outpath[4096], diag[8192], line[1024], text[512];
+	const char *srcdir, *rules;
+	int nr_captures, failures = 0, entries = 0, i, row, nr = 0;
+	char outpath[4096], diag[8192], text[512];
 	struct rule_entry e;
 	FILE *rf, *json, *tap;
 
@@ -366,17 +509,15 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	rules = argv[2];
-	exclusions = argv[3];
+	read_exclusions(argv[3]);
 	rf = fopen(rules, "r");
 	if (!rf) {
 		fprintf(stderr, "gate: error: cannot read %s\n", rules);
 		return 2;
 	}
-	while (fgets(line, sizeof(line), rf)) {
+	while (next_rule(rf, rules, &nr, &e)) {
 		char path[4096];
 
-		if (!parse_rule(line, &e))
-			continue;
 		snprintf(path, sizeof(path), "%s/%s", srcdir, e.file);
 		if (is_wanted(path))
 			continue;
@@ -414,14 +555,13 @@ int main(int argc, char **argv)
 	print_row(text);
 	fprintf(json, "{\n  \"gated_by\": \"%s\",\n  \"rules\": [", captures[0].name);
 
-	while (fgets(line, sizeof(line), rf)) {
+	nr = 0;
+	while (next_rule(rf, rules, &nr, &e)) {
 		struct count counts[MAX_CAPTURES];
 		struct source *gated;
 		char path[4096], where[64];
 		int before = failures, at;
 
-		if (!parse_rule(line, &e))
-			continue;
 		snprintf(path, sizeof(path), "%s/%s", srcdir, e.file);
 		for (i = 0, at = 0; i < nr_captures; i++) {
 			counts[i] = count_func(source_for(&captures[i], path), e.func);
@@ -445,8 +585,7 @@ int main(int argc, char **argv)
 
 		diag[0] = '\0';
 		gated = source_for(&captures[0], path);
-		judge(gated, path, e.func, e.need, exclusions, &counts[0], diag, sizeof(diag),
-		      &failures);
+		judge(gated, path, e.func, e.need, &counts[0], diag, sizeof(diag), &failures);
 		entries++;
 		fprintf(tap, "%s%s %d rule%s.%s\n", diag, failures > before ? "not ok" : "ok",
 			entries, e.rule, e.func);
@@ -462,6 +601,18 @@ int main(int argc, char **argv)
 				counts[i].lines, counts[i].lines_hit, counts[i].branches,
 				counts[i].branches_taken);
 		fprintf(json, "}}");
+	}
+	/* An exclusion that explains no untaken edge is stale: a test took it, or it moved. */
+	for (i = 0; i < nr_exclusions; i++) {
+		const struct exclusion *x = &exclusions[i];
+
+		if (x->used)
+			continue;
+		diag[0] = '\0';
+		fail(diag, sizeof(diag), &failures,
+		     "exclusion %s +%d %d,%d (%s) explains no untaken edge: drop it",
+		     x->func, x->offset, x->block, x->edge, x->why);
+		fprintf(tap, "%snot ok %d exclusion.%s\n", diag, ++entries, x->func);
 	}
 	fprintf(tap, "1..%d\n", entries);
 	fclose(tap);
