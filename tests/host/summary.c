@@ -12,11 +12,15 @@
  * own, named.  A failed case is printed with the harness's diagnostics,
  * which say what was expected and what the guest observed.
  *
- * A skipped case counts as a skip only if SKIPS (one "name reason" a line)
- * expects it, with its reason printed; any other skip is a failure.
+ * A skipped case counts as a skip only if SKIPS (one "program:case reason"
+ * a line) expects it, with its reason printed; any other skip is a failure,
+ * and so is an XFAIL or XPASS (the lab expects no failure).  A program
+ * whose results do not match its plan ("1..N", at any level of nesting)
+ * failed, whatever its cases said: a crash lost the rest.
  *
- * The last line is "N passed, N failed, N skipped"; the exit status is 1
- * if anything failed.
+ * Totals are printed for the guest's suites and for the host's checks
+ * apart; the last line is "N passed, N failed, N skipped" over both, and
+ * the exit status is 1 if anything failed.
  */
 #define _GNU_SOURCE
 #include <stdbool.h>
@@ -64,22 +68,49 @@ static void chomp(char *s)
 	s[strcspn(s, "\r\n")] = '\0';
 }
 
-/* Is the skipped case @name ("test # SKIP why") in the expected skips? */
-static bool expected_skip(const char *name)
+/* Is @program's skipped case @name ("test # SKIP why") an expected skip? */
+static bool expected_skip(const char *program, const char *name)
 {
-	char line[1024];
-	size_t len = strcspn(name, " ");
+	char line[1024], key[1024];
+	int len = snprintf(key, sizeof(key), "%s:%.*s", program, (int)strcspn(name, " "), name);
 	bool found = false;
 	FILE *f = skips_file ? fopen(skips_file, "r") : NULL;
 
 	while (f && !found && fgets(line, sizeof(line), f))
-		found = line[0] != '#' && !strncmp(line, name, len) &&
+		found = line[0] != '#' && !strncmp(line, key, len) &&
 			(line[len] == ' ' || line[len] == '\t');
 	if (f)
 		fclose(f);
 	if (found)
-		printf("SKIP %.*s: %s", (int)len, name, line + len + strspn(line + len, " \t"));
+		printf("SKIP %s: %s", key, line + len + strspn(line + len, " \t"));
 	return found;
+}
+
+/*
+ * The plan of each nesting level (KTAP indents by four) against the
+ * results seen at it; a level is checked when its parent's result line
+ * closes it, and at the end.  Returns how many levels did not match.
+ */
+#define MAX_DEPTH 16
+struct plans {
+	int plan[MAX_DEPTH];	/* -1: no plan line */
+	int seen[MAX_DEPTH];
+};
+
+static int close_levels(struct plans *p, int from, const char *program)
+{
+	int bad = 0;
+
+	for (int d = from; d < MAX_DEPTH; d++) {
+		if (p->plan[d] >= 0 && p->plan[d] != p->seen[d]) {
+			printf("FAIL %s: its plan says %d tests, %d reported (the rest were lost)\n",
+			       program, p->plan[d], p->seen[d]);
+			bad++;
+		}
+		p->plan[d] = -1;
+		p->seen[d] = 0;
+	}
+	return bad;
 }
 
 /* The guest init's verdict on @program: its summary.tap line, or NULL. */
@@ -114,10 +145,15 @@ static int count_program(const char *dir, const char *program, const char *suite
 	char path[4096], line[4096], diag[8192] = "", running[1024] = "", top[4096];
 	const char *v = verdict(dir, program, top, sizeof(top));
 	bool top_ok = v && !strncmp(v, "ok ", 3);
-	int failed = 0, indent, last_indent = 0;
+	int failed = 0, cases_failed, indent, last_indent = 0, plan, lost = 0;
+	struct plans plans;
 	bool parent, f_existed;
 	FILE *f;
 
+	for (int d = 0; d < MAX_DEPTH; d++) {
+		plans.plan[d] = -1;
+		plans.seen[d] = 0;
+	}
 	snprintf(path, sizeof(path), "%s/%s.tap", dir, program);
 	f = fopen(path, "r");
 	f_existed = f != NULL;
@@ -130,6 +166,12 @@ static int count_program(const char *dir, const char *program, const char *suite
 		indent = strspn(line, " ");
 		memmove(line, line + indent, strlen(line + indent) + 1);
 		parent = indent < last_indent;
+		if (indent / 4 >= MAX_DEPTH)
+			continue;
+		if (sscanf(line, "1..%d", &plan) == 1) {
+			plans.plan[indent / 4] = plan;
+			continue;
+		}
 		if (!strncmp(line, "#  RUN ", 7)) {
 			snprintf(running, sizeof(running), "%s", line + 7 + strspn(line + 7, " "));
 			diag[0] = '\0';
@@ -144,13 +186,19 @@ static int count_program(const char *dir, const char *program, const char *suite
 		if (!ok && strncmp(line, "not ok ", 7))
 			continue;
 		last_indent = indent;
+		plans.seen[indent / 4]++;
+		lost += close_levels(&plans, indent / 4 + 1, program);
 		name = strchr(line + (ok ? 3 : 7), ' ');
 		if (!name || parent)
 			continue;
 		name++;
 		running[0] = '\0';
-		if (ok && strstr(name, "# SKIP") && expected_skip(name)) {
+		if (ok && strstr(name, "# SKIP") && expected_skip(program, name)) {
 			tally_for(suite, policy_of(name))->skipped++;
+		} else if (strstr(name, "# XFAIL") || strstr(name, "# XPASS")) {
+			tally_for(suite, policy_of(name))->failed++;
+			failed++;
+			printf("FAIL %s: %s: the lab expects no failure\n%s", program, name, diag);
 		} else if (ok && strstr(name, "# SKIP")) {
 			tally_for(suite, policy_of(name))->failed++;
 			failed++;
@@ -167,6 +215,12 @@ static int count_program(const char *dir, const char *program, const char *suite
 	}
 	if (f)
 		fclose(f);
+	lost += close_levels(&plans, 0, program);
+	cases_failed = failed;
+	if (lost) {
+		tally_for(suite, "-")->failed++;
+		failed++;
+	}
 
 	if (v && top_ok && !f_existed) {
 		/* A host-side check with a verdict and no cases of its own. */
@@ -175,7 +229,7 @@ static int count_program(const char *dir, const char *program, const char *suite
 	}
 	if (!v) {
 		printf("FAIL %s: did not run (the guest ended before it)\n", program);
-	} else if (!top_ok && (failed == 0 || running[0])) {
+	} else if (!top_ok && (cases_failed == 0 || running[0] || strstr(v, "# TIMEOUT"))) {
 		printf("FAIL %s: %s%s%s\n%s", program, strstr(v, "# ") ? strstr(v, "# ") + 2 : "failed",
 		       running[0] ? ", in " : "", running, diag);
 	} else {
@@ -198,9 +252,20 @@ static bool guest_finished(const char *dir)
 	return f != NULL;
 }
 
+/* The suites make test runs on the host, not in the guest. */
+static bool on_host(const char *suite)
+{
+	static const char *const host_suites[] = { "gdb", "host", "docs", "coverage" };
+
+	for (size_t i = 0; i < sizeof(host_suites) / sizeof(host_suites[0]); i++)
+		if (!strcmp(suite, host_suites[i]))
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
-	int passed = 0, failed = 0, skipped = 0, i;
+	int passed, failed, skipped, i, guest[3] = { 0 }, host[3] = { 0 };
 
 	if (argc > 2 && !strcmp(argv[1], "-s")) {
 		skips_file = argv[2];
@@ -224,13 +289,21 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < nr_tallies; i++) {
 		struct tally *t = &tallies[i];
+		int *side = on_host(t->suite) ? host : guest;
 
 		printf("  %-12s %-9s %4d passed, %d failed, %d skipped\n", t->suite,
 		       strcmp(t->policy, "-") ? t->policy : "", t->passed, t->failed, t->skipped);
-		passed += t->passed;
-		failed += t->failed;
-		skipped += t->skipped;
+		side[0] += t->passed;
+		side[1] += t->failed;
+		side[2] += t->skipped;
 	}
+	printf("  guest total            %4d passed, %d failed, %d skipped\n",
+	       guest[0], guest[1], guest[2]);
+	printf("  host total             %4d passed, %d failed, %d skipped\n",
+	       host[0], host[1], host[2]);
+	passed = guest[0] + host[0];
+	failed = guest[1] + host[1];
+	skipped = guest[2] + host[2];
 	printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	return failed ? 1 : 0;
 }
