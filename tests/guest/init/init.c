@@ -43,6 +43,50 @@ static const char *other_policy;
 
 static volatile sig_atomic_t power_off_requested;
 
+/*
+ * kernel.pid_ns_signal_policy as the kernel booted with it, put back
+ * before each test program: a program killed at its time limit never
+ * ran the teardown that restores it.
+ */
+#define POLICY_SYSCTL "/proc/sys/kernel/pid_ns_signal_policy"
+static char boot_policy[8];
+
+static void save_boot_policy(void)
+{
+	int fd = open(POLICY_SYSCTL, O_RDONLY);
+
+	if (fd >= 0) {
+		if (read(fd, boot_policy, sizeof(boot_policy) - 1) < 0)
+			boot_policy[0] = '\0';
+		close(fd);
+	}
+}
+
+/* The signal:signal_pidns event stays off unless a test turns it on. */
+static void trace_event_off(void)
+{
+	int fd = open("/sys/kernel/tracing/events/signal/signal_pidns/enable", O_WRONLY);
+
+	if (fd >= 0) {
+		if (write(fd, "0", 1) < 0)
+			printf("init: warning: cannot turn signal_pidns off: %s\n", strerror(errno));
+		close(fd);
+	}
+}
+
+static void restore_boot_policy(void)
+{
+	int fd;
+
+	if (!boot_policy[0])
+		return;		/* a kernel without the sysctl */
+	fd = open(POLICY_SYSCTL, O_WRONLY);
+	if (fd < 0 || write(fd, boot_policy, strlen(boot_policy)) < 0)
+		printf("init: warning: cannot restore %s: %s\n", POLICY_SYSCTL, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 static void request_power_off(int sig)
 {
 	(void)sig;
@@ -247,6 +291,7 @@ static bool run_tests(int limit_s, int count, char **names)
 	snprintf(path, sizeof(path), "%s/summary.tap", results);
 	summary = fopen(path, "w");
 
+	save_boot_policy();
 	printf("TAP version 13\n1..%d\n", count);
 	if (summary)
 		fprintf(summary, "TAP version 13\n1..%d\n", count);
@@ -256,6 +301,8 @@ static bool run_tests(int limit_s, int count, char **names)
 
 		printf("# running %s\n", names[i]);
 		fflush(stdout);
+		restore_boot_policy();
+		trace_event_off();
 		if (!strncmp(names[i], "kunit/", 6))
 			o = collect_kunit(names[i], &status);
 		else

@@ -33,6 +33,11 @@ int pidns_trace_start(void)
 	return err;
 }
 
+int pidns_trace_stop(void)
+{
+	return write_file(TRACEFS "events/signal/signal_pidns/enable", "0");
+}
+
 bool pidns_trace_saw(int sig, pid_t pid, const char *decision)
 {
 	char want_sig[32], want_pid[32], want_decision[64], line[512];

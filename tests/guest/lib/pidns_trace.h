@@ -7,7 +7,11 @@
  *	kill(cinit.pid, SIGTERM);
  *	EXPECT_TRUE(pidns_trace_saw(SIGTERM, cinit.pid, "init_ignored"));
  *
- * The trace buffer is global: tests run one at a time in the guest.
+ * The trace buffer is global: tests run one at a time in the guest.  The
+ * event is off unless a test turns it on, so that the code under test is
+ * the one that runs untraced: pidns_trace_stop() turns it off again (the
+ * policy fixture's teardown calls it, and the guest init before each
+ * program, for one that was killed).
  */
 #ifndef PIDNS_TRACE_H
 #define PIDNS_TRACE_H
@@ -17,6 +21,8 @@
 
 /* Clear the buffer and enable the event: 0 or -errno. */
 int pidns_trace_start(void);
+/* Disable the event: 0 or -errno. */
+int pidns_trace_stop(void);
 /* Did the event report @decision for @sig to @pid (the test's view)? */
 bool pidns_trace_saw(int sig, pid_t pid, const char *decision);
 /*

@@ -38,15 +38,24 @@ int policy_enter(enum policy want)
 {
 	int saved = policy_get();
 	char value[2] = { '0' + want, '\n' };
+	int err;
 
 	if (saved == POLICY_NONE) {
 		printf("# kernel has no %s: running the %s variant as is\n",
 		       POLICY_SYSCTL, want == POLICY_RFC2007 ? "rfc2007" : "upstream");
 		return saved;
 	}
-	if (policy_write(value, sizeof(value)))
-		printf("# cannot select policy %d: %s\n", want, strerror(errno));
-	return saved;
+	err = policy_write(value, sizeof(value));
+	if (err)
+		printf("# cannot select policy %d: %s\n", want, strerror(-err));
+	return saved;	/* the fixture checks what took effect */
+}
+
+bool policy_in_effect(enum policy want)
+{
+	int now = policy_get();
+
+	return now == (int)want || (now == POLICY_NONE && want == POLICY_UPSTREAM);
 }
 
 void policy_restore(int saved)

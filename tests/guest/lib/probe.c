@@ -112,6 +112,8 @@ static void set_disposition(enum probe_disposition disp)
 	if (disp == PROBE_SIG_HANDLER) {
 		sa.sa_sigaction = report_signal;
 		sa.sa_flags = SA_SIGINFO | SA_RESTART;
+		/* One handler at a time: records come in the order of dequeue. */
+		sigfillset(&sa.sa_mask);
 	} else {
 		sa.sa_handler = SIG_DFL;
 	}
@@ -412,6 +414,16 @@ bool probe_stopped(struct probe *p)
 static struct signal_record held[32];
 static int nr_held;
 
+/* Keep @rec for later; a test that overflows the list is wrong, not lucky. */
+static void hold(const struct signal_record *rec)
+{
+	if (nr_held == (int)(sizeof(held) / sizeof(held[0]))) {
+		printf("# probe: more than %d signal records unread; aborting\n", nr_held);
+		abort();
+	}
+	held[nr_held++] = *rec;
+}
+
 bool probe_record(struct probe *p, const char *name, siginfo_t *info)
 {
 	struct signal_record rec;
@@ -431,8 +443,7 @@ bool probe_record(struct probe *p, const char *name, siginfo_t *info)
 			*info = rec.info;
 			return true;
 		}
-		if (nr_held < (int)(sizeof(held) / sizeof(held[0])))
-			held[nr_held++] = rec;
+		hold(&rec);
 	}
 	return false;
 }
@@ -442,9 +453,8 @@ bool probe_no_record(struct probe *p, const char *name)
 	struct signal_record rec;
 
 	while (wait_fd(p->events[0], -1, 0) == WAIT_READY &&
-	       read(p->events[0], &rec, sizeof(rec)) == sizeof(rec) &&
-	       nr_held < (int)(sizeof(held) / sizeof(held[0])))
-		held[nr_held++] = rec;
+	       read(p->events[0], &rec, sizeof(rec)) == sizeof(rec))
+		hold(&rec);
 	for (int i = 0; i < nr_held; i++)
 		if (!strcmp(held[i].name, name))
 			return false;
