@@ -88,16 +88,39 @@ check gate.accepts_a_listed_exclusion 0 "gate: pass" gate "$tmp/why.list" untake
 check gate.sums_the_test_names_of_a_tracefile 0 "gate: pass" gate "$tmp/none.list" two_names
 check gate.fails_on_a_function_not_in_the_data 1 "f is not in the data" \
 	gate "$tmp/none.list" empty
+check gate.fails_a_stale_exclusion 1 "explains no untaken edge" \
+	gate "$tmp/why.list" covered
+for i in 1 2 3 4 5 6 7 8 9 10 11; do echo "f  +2  0,$i  why $i"; done > "$tmp/long.list"
+check gate.rejects_more_than_ten_exclusions 2 "more than 10 exclusions" \
+	gate "$tmp/long.list" covered
+echo "f  +2  0,1" > "$tmp/nowhy.list"
+check gate.rejects_an_exclusion_without_its_reason 2 "not \"function +offset block,edge why\"" \
+	gate "$tmp/nowhy.list" untaken
+sed 's/^BRDA:3,0,1,0$/BRDA:3,0,one,0/' "$tmp/untaken.info" > "$tmp/garbled.info"
+check gate.rejects_a_record_it_cannot_parse 2 "cannot parse \"BRDA:3,0,one,0\"" \
+	gate "$tmp/none.list" garbled
+# rules NAME TEXT: a rules list of its own for one check
+rules() { printf '%s\n' "$2" > "$tmp/$1.rules"; }
+gate_rules() { "$bin/gate" "$tmp/src" "$tmp/$1.rules" "$tmp/none.list" "$tmp/out" "$tmp/$2.info"; }
+rules noneed "1  f  f.c"
+check gate.rejects_a_rule_without_what_it_must_cover 2 "not \"rule function file" \
+	gate_rules noneed covered
+rules drift "1  f  f.c  branches:+1"
+check gate.fails_an_offset_on_a_line_without_branches 1 "no branches at +1" \
+	gate_rules drift covered
+rules offset "1  f  f.c  branches:+2"
+check gate.gates_the_line_an_offset_names 1 "untaken edge 0,1 at line 3 (+2)" \
+	gate_rules offset untaken
 
-# summary: a made-up guest results folder
+# summary: a made-up guest results folder; PLAN defaults to the one case
 results() {
 	rm -rf "$tmp/r" && mkdir -p "$tmp/r/suite"
 	printf 'TAP version 13\n1..1\n%s\n' "$1" > "$tmp/r/summary.tap"
-	[ -z "$2" ] || printf 'TAP version 13\n1..1\n%s\n' "$2" > "$tmp/r/suite/prog.tap"
+	[ -z "$2" ] || printf 'TAP version 13\n1..%s\n%s\n' "${PLAN:-1}" "$2" > "$tmp/r/suite/prog.tap"
 	[ "$3" = finished ] && echo pass > "$tmp/r/status"
 	return 0
 }
-echo "t.expected   why it cannot run here" > "$tmp/skips.list"
+echo "suite/prog:t.expected   why it cannot run here" > "$tmp/skips.list"
 summary() { "$bin/summary" -s "$tmp/skips.list" "$tmp/r" suite/prog; }
 results "ok 1 suite/prog" "ok 1 t.fine" finished
 check summary.counts_a_pass 0 "1 passed, 0 failed, 0 skipped" summary
@@ -109,5 +132,14 @@ results "ok 0 suite/other" "" finished
 check summary.fails_a_program_that_never_ran 1 "suite/prog: did not run" summary
 results "ok 1 suite/prog" "ok 1 t.fine" unfinished
 check summary.fails_a_guest_that_did_not_finish 1 "did not finish the run" summary
+PLAN=3 results "ok 1 suite/prog" "ok 1 t.fine" finished
+check summary.fails_a_plan_its_results_do_not_match 1 "its plan says 3 tests, 1 reported" summary
+results "ok 1 suite/prog" "ok 1 t.known # XFAIL not yet" finished
+check summary.fails_an_expected_failure 1 "the lab expects no failure" summary
+echo "suite/other:t.expected   why" > "$tmp/skips.list"
+results "ok 1 suite/prog" "ok 1 t.expected # SKIP no kcmp" finished
+check summary.keys_expected_skips_by_program 1 "a skip not listed" summary
+results "ok 1 suite/prog" "ok 1 t.fine" finished
+check summary.totals_guest_and_host_apart 0 "guest total               1 passed" summary
 
 echo "1..$n"

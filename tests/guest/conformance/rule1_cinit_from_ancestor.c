@@ -12,16 +12,24 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <fcntl.h>
 #include <mqueue.h>
+
+#ifndef PIDFD_SIGNAL_THREAD
+#define PIDFD_SIGNAL_THREAD (1UL << 0)
+#endif
 
 #include "kselftest_harness.h"
 #include "policy.h"
@@ -168,6 +176,162 @@ TEST_F(rule1, sigquit_with_rlimit_core_0)
 	ASSERT_EQ(0, start_cinit(&cinit, &cinit_dfl));
 	ASSERT_EQ(0, kill(cinit.pid, SIGQUIT));
 	EXPECT_FATE_FROM_ANCESTOR(&cinit, SIGQUIT);
+}
+
+/*
+ * The signals the kernel raises for faults.  Sent by a process they are
+ * signals like any other, and rule 1 holds for them; the kernel must
+ * not take an ancestor's tgkill(SIGSEGV) for a fault of cinit's own
+ * (dequeue_synchronous_signal() picks faults out of the queue first).
+ */
+static const int fault_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGSYS };
+
+typedef int (*send_fn)(pid_t pid, int sig);
+
+static int by_kill(pid_t pid, int sig)
+{
+	return kill(pid, sig);
+}
+
+static int by_tgkill(pid_t pid, int sig)
+{
+	return syscall(SYS_tgkill, pid, pid, sig);
+}
+
+static int by_tkill(pid_t pid, int sig)
+{
+	return syscall(SYS_tkill, pid, sig);
+}
+
+static int by_rt_tgsigqueueinfo(pid_t pid, int sig)
+{
+	siginfo_t si = { .si_signo = sig, .si_code = SI_QUEUE };
+
+	return syscall(SYS_rt_tgsigqueueinfo, pid, pid, sig, &si);
+}
+
+static int by_pidfd_to_the_thread(pid_t pid, int sig)
+{
+	int fd = syscall(SYS_pidfd_open, pid, 0), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = syscall(SYS_pidfd_send_signal, fd, sig, NULL, PIDFD_SIGNAL_THREAD);
+	close(fd);
+	return ret;
+}
+
+/* Each fault signal, by @send, to a fresh cinit at SIG_DFL. */
+static void fault_signals_from_ancestor(struct __test_metadata *_metadata,
+					const FIXTURE_VARIANT(rule1) *variant, send_fn send)
+{
+	struct rlimit none = { 0, 0 };
+
+	ASSERT_EQ(0, setrlimit(RLIMIT_CORE, &none));
+	for (size_t i = 0; i < sizeof(fault_signals) / sizeof(fault_signals[0]); i++) {
+		int sig = fault_signals[i];
+		struct probe cinit;
+
+		ASSERT_EQ(0, start_cinit(&cinit, &cinit_dfl));
+		ASSERT_EQ(0, send(cinit.pid, sig)) TH_LOG("signal %d: errno %d", sig, errno);
+		EXPECT_FATE_FROM_ANCESTOR(&cinit, sig);
+		probe_stop(&cinit);
+	}
+}
+
+TEST_F(rule1, kill_fault_signals)
+{
+	fault_signals_from_ancestor(_metadata, variant, by_kill);
+}
+
+TEST_F(rule1, tgkill_fault_signals)
+{
+	fault_signals_from_ancestor(_metadata, variant, by_tgkill);
+}
+
+TEST_F(rule1, tkill_fault_signals)
+{
+	fault_signals_from_ancestor(_metadata, variant, by_tkill);
+}
+
+TEST_F(rule1, rt_tgsigqueueinfo_fault_signals)
+{
+	fault_signals_from_ancestor(_metadata, variant, by_rt_tgsigqueueinfo);
+}
+
+TEST_F(rule1, pidfd_thread_fault_signals)
+{
+	fault_signals_from_ancestor(_metadata, variant, by_pidfd_to_the_thread);
+}
+
+/*
+ * A terminal's ^C is the kernel's, not the writer's: n_tty raises SIGINT
+ * for the foreground process group from a kworker (flush_to_ldisc), with
+ * SEND_SIG_PRIV.  Rule 1 is for signals processes send, so under both
+ * policies a cinit at SIG_DFL whose terminal gets ^C lives, and one with
+ * a handler gets SIGINT as the kernel's.
+ */
+static char pty_slave[64];	/* set before cinit is forked: it reads it */
+
+/* In cinit: a new session, with the pty slave as its controlling tty. */
+static int take_pty_as_ctty(long arg)
+{
+	int fd;
+
+	(void)arg;
+	if (setsid() < 0)
+		return -1;
+	fd = open(pty_slave, O_RDWR);
+	if (fd < 0)
+		return -1;
+	return tcgetpgrp(fd) == getpgrp() ? 0 : (errno = ENOTTY, -1);
+}
+
+/* A cinit with @opts whose controlling terminal is a new pty; its master. */
+static int start_cinit_on_pty(struct __test_metadata *_metadata, struct probe *cinit,
+			      const struct probe_opts *opts)
+{
+	struct probe_result r;
+	int master = posix_openpt(O_RDWR | O_NOCTTY);
+
+	ASSERT_LE(0, master) TH_LOG("posix_openpt: %s", strerror(errno));
+	ASSERT_EQ(0, grantpt(master));
+	ASSERT_EQ(0, unlockpt(master));
+	snprintf(pty_slave, sizeof(pty_slave), "%s", ptsname(master));
+	ASSERT_EQ(0, start_cinit(cinit, opts));
+	ASSERT_EQ(0, probe_call(cinit, take_pty_as_ctty, 0, &r));
+	ASSERT_EQ(0, r.ret) TH_LOG("cinit cannot take %s as its terminal: errno %d",
+				   pty_slave, r.err);
+	return master;
+}
+
+TEST_F(rule1, tty_interrupt_is_kernel_generated)
+{
+	struct probe cinit;
+	int master;
+
+	master = start_cinit_on_pty(_metadata, &cinit, &cinit_dfl);
+	ASSERT_EQ(1, write(master, "\x03", 1));
+	EXPECT_TRUE(probe_alive(&cinit)) TH_LOG("cinit at SIG_DFL died of its terminal's ^C");
+	close(master);
+}
+
+TEST_F(rule1, tty_interrupt_reaches_a_handling_cinit)
+{
+	const struct probe_opts cinit_handler = {
+		.new_pidns = true, .disposition = PROBE_SIG_HANDLER,
+	};
+	struct probe cinit;
+	siginfo_t si;
+	int master;
+
+	master = start_cinit_on_pty(_metadata, &cinit, &cinit_handler);
+	ASSERT_EQ(1, write(master, "\x03", 1));
+	ASSERT_TRUE(probe_record(&cinit, "cinit", &si)) TH_LOG("no SIGINT came of ^C");
+	EXPECT_EQ(SIGINT, si.si_signo);
+	EXPECT_EQ(SI_KERNEL, si.si_code);
+	EXPECT_EQ(0, si.si_pid);
+	close(master);
 }
 
 /* A signal sent to a stopped cinit is decided when it continues. */

@@ -163,6 +163,149 @@ TEST_F(rule2, traced_cinit_reports_signal_to_tracer)
 	ptrace(PTRACE_DETACH, cinit.pid, 0, 0);
 }
 
+/*
+ * A tracer inside cinit's namespace (the probe "inside", a child of
+ * cinit) decides which signal cinit gets when it resumes it: that signal
+ * comes from inside, whoever sent the one it replaced, and rule 2 drops
+ * it at SIG_DFL.  These run in the tracer, on pid 1.
+ */
+
+/* Attach to cinit (seize it and interrupt it if @seize) and wait for the stop. */
+static int trace_init(long seize)
+{
+	int status;
+
+	if (seize ? ptrace(PTRACE_SEIZE, 1, 0, 0) || ptrace(PTRACE_INTERRUPT, 1, 0, 0) :
+		    ptrace(PTRACE_ATTACH, 1, 0, 0))
+		return -1;
+	if (waitpid(1, &status, __WALL) != 1)
+		return -1;
+	if (!WIFSTOPPED(status)) {
+		errno = ECHILD;
+		return -1;
+	}
+	return WSTOPSIG(status);
+}
+
+static int resume_init_with(long sig)
+{
+	return ptrace(PTRACE_CONT, 1, 0, sig);
+}
+
+static int detach_init_with(long sig)
+{
+	return ptrace(PTRACE_DETACH, 1, 0, sig);
+}
+
+/* Wait for cinit's next signal-delivery stop: the signal it stopped for. */
+static int next_stop(long arg)
+{
+	int status;
+
+	(void)arg;
+	if (waitpid(1, &status, __WALL) != 1)
+		return -1;
+	if (!WIFSTOPPED(status)) {
+		errno = ECHILD;
+		return -1;
+	}
+	return WSTOPSIG(status);
+}
+
+/* Label the stopped signal @sig with PTRACE_SETSIGINFO, and resume with it. */
+static int relabel_and_resume(long sig)
+{
+	siginfo_t si;
+
+	if (ptrace(PTRACE_GETSIGINFO, 1, 0, &si))
+		return -1;
+	si.si_signo = sig;
+	if (ptrace(PTRACE_SETSIGINFO, 1, 0, &si))
+		return -1;
+	return ptrace(PTRACE_CONT, 1, 0, sig);
+}
+
+TEST_F(rule2, inside_tracer_detaches_with_sigterm)
+{
+	struct probe cinit, inside;
+	struct probe_result r;
+
+	start_cinit_and_inside(_metadata, &cinit, &inside);
+	ASSERT_EQ(0, probe_call(&inside, trace_init, 0, &r));
+	ASSERT_EQ(SIGSTOP, r.ret) TH_LOG("attach: errno %d", r.err);
+	ASSERT_EQ(0, probe_call(&inside, detach_init_with, SIGTERM, &r));
+	ASSERT_EQ(0, r.ret) TH_LOG("PTRACE_DETACH: errno %d", r.err);
+	EXPECT_TRUE(probe_alive(&cinit))
+		TH_LOG("cinit died of the SIGTERM its tracer inside detached it with");
+}
+
+TEST_F(rule2, inside_tracer_resumes_with_sigterm)
+{
+	struct probe cinit, inside;
+	struct probe_result r;
+
+	start_cinit_and_inside(_metadata, &cinit, &inside);
+	ASSERT_EQ(0, probe_call(&inside, trace_init, 0, &r));
+	ASSERT_EQ(SIGSTOP, r.ret) TH_LOG("attach: errno %d", r.err);
+	ASSERT_EQ(0, probe_call(&inside, resume_init_with, SIGTERM, &r));
+	ASSERT_EQ(0, r.ret) TH_LOG("PTRACE_CONT: errno %d", r.err);
+	EXPECT_TRUE(probe_alive(&cinit))
+		TH_LOG("cinit died of the SIGTERM its tracer inside resumed it with");
+}
+
+/*
+ * An ancestor's SIGUSR1 stops cinit for its tracer inside, which turns it
+ * into SIGTERM, siginfo and all: the SIGTERM is the tracer's, not the
+ * ancestor's, and is dropped.
+ */
+TEST_F(rule2, inside_tracer_relabels_ancestor_signal_as_sigterm)
+{
+	struct probe cinit, inside;
+	struct probe_result r;
+
+	start_cinit_and_inside(_metadata, &cinit, &inside);
+	ASSERT_EQ(0, probe_call(&inside, trace_init, 1, &r));
+	ASSERT_LT(0, r.ret) TH_LOG("seize: errno %d", r.err);
+	ASSERT_EQ(0, probe_call(&inside, resume_init_with, 0, &r));
+	ASSERT_EQ(0, kill(cinit.pid, SIGUSR1));
+	ASSERT_EQ(0, probe_call(&inside, next_stop, 0, &r));
+	ASSERT_EQ(SIGUSR1, r.ret) TH_LOG("the tracer saw no SIGUSR1 stop: errno %d", r.err);
+	ASSERT_EQ(0, probe_call(&inside, relabel_and_resume, SIGTERM, &r));
+	ASSERT_EQ(0, r.ret) TH_LOG("relabel and resume: errno %d", r.err);
+	EXPECT_TRUE(probe_alive(&cinit))
+		TH_LOG("cinit died of the SIGTERM its tracer inside made of an ancestor's SIGUSR1");
+}
+
+/*
+ * The same tracer passes the ancestor's SIGUSR1 on as it is: it stays
+ * the ancestor's signal (rule 1).
+ */
+TEST_F(rule2, inside_tracer_passes_ancestor_signal_on)
+{
+	struct probe cinit, inside;
+	struct probe_result r;
+
+	start_cinit_and_inside(_metadata, &cinit, &inside);
+	ASSERT_EQ(0, probe_call(&inside, trace_init, 1, &r));
+	ASSERT_LT(0, r.ret) TH_LOG("seize: errno %d", r.err);
+	ASSERT_EQ(0, probe_call(&inside, resume_init_with, 0, &r));
+	ASSERT_EQ(0, kill(cinit.pid, SIGUSR1));
+	ASSERT_EQ(0, probe_call(&inside, next_stop, 0, &r));
+	ASSERT_EQ(SIGUSR1, r.ret) TH_LOG("the tracer saw no SIGUSR1 stop: errno %d", r.err);
+	/* Under rfc2007 cinit dies of it, and takes the tracer with it: no answer. */
+	probe_call(&inside, resume_init_with, SIGUSR1, NULL);
+	if (rfc2007(variant)) {
+		int status = probe_fate(&cinit);
+
+		ASSERT_TRUE(status != -1 && WIFSIGNALED(status))
+			TH_LOG("cinit lives on the ancestor's SIGUSR1 its tracer passed on (status %#x)",
+			       status);
+		EXPECT_EQ(SIGUSR1, WTERMSIG(status));
+	} else {
+		EXPECT_TRUE(probe_alive(&cinit));
+	}
+}
+
 /* SIGKILL to a traced cinit from inside: not reported, and dropped. */
 TEST_F(rule2, traced_cinit_sigkill_from_inside_is_dropped)
 {

@@ -65,6 +65,38 @@ TEST_F(rule4, kill_from_parent_ns)
 	EXPECT_TRUE(pidns_trace_saw(SIGUSR1, receiver.pid, "masqueraded"));
 }
 
+static int unblock_all(long arg)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	return sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/*
+ * An ancestor's tgkill(SIGSEGV) is no fault, masqueraded as the kernel's
+ * or not: it is dequeued in signal order, after a lower-numbered SIGILL,
+ * as under upstream, and not picked out of the queue first the way
+ * dequeue_synchronous_signal() takes a real fault (si_code > SI_USER).
+ */
+TEST_F(rule4, masqueraded_fault_signal_waits_its_turn)
+{
+	struct probe cinit, receiver;
+	siginfo_t first, second;
+
+	start_receiver(_metadata, &cinit, &receiver, &cinit_handler);
+	ASSERT_EQ(0, probe_cmd(&receiver, PROBE_BLOCK, 0, SIGSEGV, NULL));
+	ASSERT_EQ(0, probe_cmd(&receiver, PROBE_BLOCK, 0, SIGILL, NULL));
+	ASSERT_EQ(0, syscall(SYS_tgkill, receiver.pid, receiver.pid, SIGSEGV));
+	ASSERT_EQ(0, syscall(SYS_tgkill, receiver.pid, receiver.pid, SIGILL));
+	ASSERT_EQ(0, probe_call(&receiver, unblock_all, 0, NULL));
+	ASSERT_TRUE(probe_record(&receiver, "receiver", &first));
+	ASSERT_TRUE(probe_record(&receiver, "receiver", &second));
+	EXPECT_EQ(SIGILL, first.si_signo) TH_LOG("signal %d was dequeued first", first.si_signo);
+	EXPECT_EQ(SIGSEGV, second.si_signo);
+	EXPECT_INVISIBLE_SENDER(second, SI_TKILL, 0);
+}
+
 TEST_F(rule4, tgkill_from_parent_ns)
 {
 	struct probe cinit, receiver;

@@ -97,6 +97,40 @@ TEST_F(rule5, sigio_to_cinit_itself)
 	EXPECT_EQ(SIGIO, si.si_signo);
 }
 
+/*
+ * SIGIO is never a process's signal, whoever writes: plain SIGIO is
+ * SEND_SIG_PRIV and F_SETSIG carries POLL_IN.  A cinit at SIG_DFL that
+ * owns the pipe a root-namespace process writes into lives under both
+ * policies (rule 1 is for signals processes send), with SIGIO or with
+ * F_SETSIG(SIGTERM), both fatal at SIG_DFL.
+ */
+static void sigio_to_cinit_at_sig_dfl(struct __test_metadata *_metadata, int sig)
+{
+	const struct probe_opts cinit_dfl = { .new_pidns = true, .disposition = PROBE_SIG_DFL };
+	struct probe cinit;
+	int pipefd[2];
+
+	probe_init(&cinit, "cinit", NULL);
+	ASSERT_EQ(0, probe_start(&cinit, &cinit_dfl));
+	async_pipe(_metadata, pipefd, cinit.pid, sig);
+	ASSERT_EQ(1, write(pipefd[1], "x", 1));
+	EXPECT_TRUE(probe_alive(&cinit))
+		TH_LOG("cinit at SIG_DFL died of the %s a root-namespace write raised",
+		       sig ? "F_SETSIG signal" : "SIGIO");
+	close(pipefd[0]);
+	close(pipefd[1]);
+}
+
+TEST_F(rule5, sigio_from_ancestor_writer_to_cinit_at_sig_dfl)
+{
+	sigio_to_cinit_at_sig_dfl(_metadata, 0);
+}
+
+TEST_F(rule5, f_setsig_sigterm_from_ancestor_writer_to_cinit_at_sig_dfl)
+{
+	sigio_to_cinit_at_sig_dfl(_metadata, SIGTERM);
+}
+
 static int setown(long pid)
 {
 	int pipefd[2];
