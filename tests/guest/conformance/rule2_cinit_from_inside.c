@@ -170,34 +170,7 @@ TEST_F(rule2, traced_cinit_reports_signal_to_tracer)
  * it at SIG_DFL.  These run in the tracer, on pid 1.
  */
 
-/* Attach to cinit (seize it and interrupt it if @seize) and wait for the stop. */
-static int trace_init(long seize)
-{
-	int status;
-
-	if (seize ? ptrace(PTRACE_SEIZE, 1, 0, 0) || ptrace(PTRACE_INTERRUPT, 1, 0, 0) :
-		    ptrace(PTRACE_ATTACH, 1, 0, 0))
-		return -1;
-	if (waitpid(1, &status, __WALL) != 1)
-		return -1;
-	if (!WIFSTOPPED(status)) {
-		errno = ECHILD;
-		return -1;
-	}
-	return WSTOPSIG(status);
-}
-
-static int resume_init_with(long sig)
-{
-	return ptrace(PTRACE_CONT, 1, 0, sig);
-}
-
-static int detach_init_with(long sig)
-{
-	return ptrace(PTRACE_DETACH, 1, 0, sig);
-}
-
-/* Wait for cinit's next signal-delivery stop: the signal it stopped for. */
+/* Wait for cinit's next stop: the signal it stopped for. */
 static int next_stop(long arg)
 {
 	int status;
@@ -210,6 +183,25 @@ static int next_stop(long arg)
 		return -1;
 	}
 	return WSTOPSIG(status);
+}
+
+/* Attach to cinit (seize it and interrupt it if @seize) and wait for the stop. */
+static int trace_init(long seize)
+{
+	if (seize ? ptrace(PTRACE_SEIZE, 1, 0, 0) || ptrace(PTRACE_INTERRUPT, 1, 0, 0) :
+		    ptrace(PTRACE_ATTACH, 1, 0, 0))
+		return -1;
+	return next_stop(0);
+}
+
+static int resume_init_with(long sig)
+{
+	return ptrace(PTRACE_CONT, 1, 0, sig);
+}
+
+static int detach_init_with(long sig)
+{
+	return ptrace(PTRACE_DETACH, 1, 0, sig);
 }
 
 /* Label the stopped signal @sig with PTRACE_SETSIGINFO, and resume with it. */
@@ -225,7 +217,27 @@ static int relabel_and_resume(long sig)
 	return ptrace(PTRACE_CONT, 1, 0, sig);
 }
 
-TEST_F(rule2, inside_tracer_detaches_with_sigterm)
+/* cinit seized by a tracer inside, running; then an ancestor's SIGUSR1 stops it. */
+static void stop_on_ancestor_sigusr1(struct __test_metadata *_metadata, struct probe *cinit,
+				     struct probe *inside)
+{
+	struct probe_result r;
+
+	start_cinit_and_inside(_metadata, cinit, inside);
+	ASSERT_EQ(0, probe_call(inside, trace_init, 1, &r));
+	ASSERT_LT(0, r.ret) TH_LOG("seize: errno %d", r.err);
+	ASSERT_EQ(0, probe_call(inside, resume_init_with, 0, &r));
+	ASSERT_EQ(0, kill(cinit->pid, SIGUSR1));
+	ASSERT_EQ(0, probe_call(inside, next_stop, 0, &r));
+	ASSERT_EQ(SIGUSR1, r.ret) TH_LOG("the tracer saw no SIGUSR1 stop: errno %d", r.err);
+}
+
+/*
+ * cinit attached (PTRACE_ATTACH) by a tracer inside, which @resume()s it
+ * with SIGTERM, @how: cinit lives.
+ */
+static void resumed_with_sigterm_from_inside(struct __test_metadata *_metadata,
+					     probe_fn resume, const char *how)
 {
 	struct probe cinit, inside;
 	struct probe_result r;
@@ -233,24 +245,20 @@ TEST_F(rule2, inside_tracer_detaches_with_sigterm)
 	start_cinit_and_inside(_metadata, &cinit, &inside);
 	ASSERT_EQ(0, probe_call(&inside, trace_init, 0, &r));
 	ASSERT_EQ(SIGSTOP, r.ret) TH_LOG("attach: errno %d", r.err);
-	ASSERT_EQ(0, probe_call(&inside, detach_init_with, SIGTERM, &r));
-	ASSERT_EQ(0, r.ret) TH_LOG("PTRACE_DETACH: errno %d", r.err);
+	ASSERT_EQ(0, probe_call(&inside, resume, SIGTERM, &r));
+	ASSERT_EQ(0, r.ret) TH_LOG("%s: errno %d", how, r.err);
 	EXPECT_TRUE(probe_alive(&cinit))
-		TH_LOG("cinit died of the SIGTERM its tracer inside detached it with");
+		TH_LOG("cinit died of the SIGTERM its tracer inside %s it with", how);
+}
+
+TEST_F(rule2, inside_tracer_detaches_with_sigterm)
+{
+	resumed_with_sigterm_from_inside(_metadata, detach_init_with, "detached");
 }
 
 TEST_F(rule2, inside_tracer_resumes_with_sigterm)
 {
-	struct probe cinit, inside;
-	struct probe_result r;
-
-	start_cinit_and_inside(_metadata, &cinit, &inside);
-	ASSERT_EQ(0, probe_call(&inside, trace_init, 0, &r));
-	ASSERT_EQ(SIGSTOP, r.ret) TH_LOG("attach: errno %d", r.err);
-	ASSERT_EQ(0, probe_call(&inside, resume_init_with, SIGTERM, &r));
-	ASSERT_EQ(0, r.ret) TH_LOG("PTRACE_CONT: errno %d", r.err);
-	EXPECT_TRUE(probe_alive(&cinit))
-		TH_LOG("cinit died of the SIGTERM its tracer inside resumed it with");
+	resumed_with_sigterm_from_inside(_metadata, resume_init_with, "resumed");
 }
 
 /*
@@ -263,13 +271,7 @@ TEST_F(rule2, inside_tracer_relabels_ancestor_signal_as_sigterm)
 	struct probe cinit, inside;
 	struct probe_result r;
 
-	start_cinit_and_inside(_metadata, &cinit, &inside);
-	ASSERT_EQ(0, probe_call(&inside, trace_init, 1, &r));
-	ASSERT_LT(0, r.ret) TH_LOG("seize: errno %d", r.err);
-	ASSERT_EQ(0, probe_call(&inside, resume_init_with, 0, &r));
-	ASSERT_EQ(0, kill(cinit.pid, SIGUSR1));
-	ASSERT_EQ(0, probe_call(&inside, next_stop, 0, &r));
-	ASSERT_EQ(SIGUSR1, r.ret) TH_LOG("the tracer saw no SIGUSR1 stop: errno %d", r.err);
+	stop_on_ancestor_sigusr1(_metadata, &cinit, &inside);
 	ASSERT_EQ(0, probe_call(&inside, relabel_and_resume, SIGTERM, &r));
 	ASSERT_EQ(0, r.ret) TH_LOG("relabel and resume: errno %d", r.err);
 	EXPECT_TRUE(probe_alive(&cinit))
@@ -283,15 +285,8 @@ TEST_F(rule2, inside_tracer_relabels_ancestor_signal_as_sigterm)
 TEST_F(rule2, inside_tracer_passes_ancestor_signal_on)
 {
 	struct probe cinit, inside;
-	struct probe_result r;
 
-	start_cinit_and_inside(_metadata, &cinit, &inside);
-	ASSERT_EQ(0, probe_call(&inside, trace_init, 1, &r));
-	ASSERT_LT(0, r.ret) TH_LOG("seize: errno %d", r.err);
-	ASSERT_EQ(0, probe_call(&inside, resume_init_with, 0, &r));
-	ASSERT_EQ(0, kill(cinit.pid, SIGUSR1));
-	ASSERT_EQ(0, probe_call(&inside, next_stop, 0, &r));
-	ASSERT_EQ(SIGUSR1, r.ret) TH_LOG("the tracer saw no SIGUSR1 stop: errno %d", r.err);
+	stop_on_ancestor_sigusr1(_metadata, &cinit, &inside);
 	/* Under rfc2007 cinit dies of it, and takes the tracer with it: no answer. */
 	probe_call(&inside, resume_init_with, SIGUSR1, NULL);
 	if (rfc2007(variant)) {

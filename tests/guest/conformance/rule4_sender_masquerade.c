@@ -14,6 +14,8 @@
 #include <mqueue.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -118,6 +120,135 @@ TEST_F(rule4, sigqueue_from_parent_ns_keeps_value)
 	ASSERT_TRUE(probe_record(&receiver, "receiver", &si));
 	EXPECT_INVISIBLE_SENDER(si, SI_QUEUE, 0);
 	EXPECT_EQ(42, si.si_value.sival_int) TH_LOG("si_value is left in the union");
+}
+
+/* A forged si_uid (rt_sigqueueinfo) passes under upstream, not under rfc2007. */
+TEST_F(rule4, rt_sigqueueinfo_forged_uid_from_parent_ns)
+{
+	siginfo_t forged = { .si_signo = SIGUSR1, .si_code = SI_QUEUE };
+	struct probe cinit, receiver;
+	siginfo_t si;
+
+	forged.si_pid = 777;
+	forged.si_uid = 4242;
+	start_receiver(_metadata, &cinit, &receiver, &cinit_handler);
+	ASSERT_EQ(0, syscall(SYS_rt_sigqueueinfo, receiver.pid, SIGUSR1, &forged));
+	ASSERT_TRUE(probe_record(&receiver, "receiver", &si));
+	EXPECT_INVISIBLE_SENDER(si, SI_QUEUE, 4242);
+}
+
+/*
+ * signalfd reports the union by the layout of si_code: an ancestor's
+ * sigqueue() value arrives under upstream (SI_QUEUE), but not under
+ * rfc2007 (SI_KERNEL has the kill layout): ssi_int is 0.  These run in
+ * the receiver, which blocks @sig: the read keeps what it got for the
+ * calls that ask.
+ */
+static struct signalfd_siginfo ssi;
+
+static int read_signalfd(long sig)
+{
+	sigset_t set;
+	int fd;
+
+	sigemptyset(&set);
+	sigaddset(&set, (int)sig);
+	fd = signalfd(-1, &set, SFD_NONBLOCK);
+	if (fd < 0 || read(fd, &ssi, sizeof(ssi)) != sizeof(ssi))
+		return -1;
+	close(fd);
+	return 0;
+}
+
+static int ssi_code(long arg)
+{
+	(void)arg;
+	return ssi.ssi_code;
+}
+
+static int ssi_int(long arg)
+{
+	(void)arg;
+	return ssi.ssi_int;
+}
+
+TEST_F(rule4, signalfd_of_sigqueue_from_parent_ns)
+{
+	struct probe_result r, code, value;
+	struct probe cinit, receiver;
+
+	start_receiver(_metadata, &cinit, &receiver, &cinit_handler);
+	ASSERT_EQ(0, probe_cmd(&receiver, PROBE_BLOCK, 0, SIGRTMIN, NULL));
+	ASSERT_EQ(0, sigqueue(receiver.pid, SIGRTMIN, (union sigval){ .sival_int = 42 }));
+	ASSERT_EQ(0, probe_call(&receiver, read_signalfd, SIGRTMIN, &r));
+	ASSERT_EQ(0, r.ret) TH_LOG("no signal to read: errno %d", r.err);
+	ASSERT_EQ(0, probe_call(&receiver, ssi_code, 0, &code));
+	ASSERT_EQ(0, probe_call(&receiver, ssi_int, 0, &value));
+	if (rfc2007(variant)) {
+		EXPECT_EQ(SI_KERNEL, code.ret);
+		EXPECT_EQ(0, value.ret) TH_LOG("signalfd has no value for an SI_KERNEL signal");
+	} else {
+		EXPECT_EQ(SI_QUEUE, code.ret);
+		EXPECT_EQ(42, value.ret);
+	}
+}
+
+/*
+ * pdeathsig is sent by the parent as it exits (SEND_SIG_NOINFO): a parent
+ * in the root namespace is an invisible sender to its cinit child.
+ */
+TEST_F(rule4, pdeathsig_from_parent_ns)
+{
+	const struct probe_opts cinit_pdeath = {
+		.new_pidns = true, .disposition = PROBE_SIG_HANDLER, .pdeathsig = SIGUSR1,
+	};
+	struct probe parent, cinit;
+	siginfo_t si;
+
+	/* cinit is re-parented to this test process when its parent exits. */
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
+	probe_init(&parent, "parent", NULL);
+	probe_init(&cinit, "cinit", &parent);
+	ASSERT_EQ(0, probe_start(&parent, &(struct probe_opts){ 0 }));
+	ASSERT_EQ(0, probe_start_in(&parent, &cinit, &cinit_pdeath));
+	probe_cmd(&parent, PROBE_EXIT, 0, 0, NULL);
+	ASSERT_NE(-1, probe_fate(&parent));
+	ASSERT_TRUE(probe_record(&cinit, "cinit", &si)) TH_LOG("no pdeathsig arrived");
+	EXPECT_EQ(SIGUSR1, si.si_signo);
+	EXPECT_INVISIBLE_SENDER(si, SI_USER, 0);
+}
+
+/*
+ * The other way round, a process inside cannot name one of the parent
+ * namespace: its parent is pid 0 to it, and kill, tgkill and sigqueue of
+ * a root-namespace pid find nothing.  Under both policies.
+ */
+static pid_t root_pid;
+
+static int name_the_parent_namespace(long arg)
+{
+	(void)arg;
+	if (getppid() != 0)
+		return errno = EEXIST, -1;
+	if (kill(root_pid, SIGUSR1) == 0 || errno != ESRCH)
+		return -1;
+	if (syscall(SYS_tgkill, root_pid, root_pid, SIGUSR1) == 0 || errno != ESRCH)
+		return -1;
+	if (sigqueue(root_pid, SIGUSR1, (union sigval){ 0 }) == 0 || errno != ESRCH)
+		return -1;
+	return 0;
+}
+
+TEST_F(rule4, inside_cannot_name_the_parent_namespace)
+{
+	struct probe cinit;
+	struct probe_result r;
+
+	root_pid = getpid();	/* before cinit is forked: it reads it */
+	probe_init(&cinit, "cinit", NULL);
+	ASSERT_EQ(0, probe_start(&cinit, &cinit_handler));
+	ASSERT_EQ(0, probe_call(&cinit, name_the_parent_namespace, 0, &r));
+	EXPECT_EQ(0, r.ret) TH_LOG("errno %d (EEXIST: getppid() was not 0)", r.err);
 }
 
 TEST_F(rule4, kill_to_cinit_with_handler)
