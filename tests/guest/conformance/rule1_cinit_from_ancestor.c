@@ -439,6 +439,7 @@ TEST_F(rule1, sibling_namespace_through_process_group)
 {
 	struct probe parent, cinit, nested, sibling;
 	struct probe_result r;
+	siginfo_t si;
 
 	probe_init(&parent, "parent", NULL);
 	probe_init(&cinit, "cinit", &parent);
@@ -452,6 +453,9 @@ TEST_F(rule1, sibling_namespace_through_process_group)
 		.new_pidns = true, .disposition = PROBE_SIG_HANDLER }));
 	ASSERT_EQ(0, probe_cmd(&sibling, PROBE_KILL_SELF, 0, SIGTERM, &r));
 	ASSERT_EQ(0, r.ret) TH_LOG("kill(0, SIGTERM) from the sibling namespace: errno %d", r.err);
+	/* The group got it: the parent, which handles it, saw it. */
+	ASSERT_TRUE(probe_record(&parent, "parent", &si)) TH_LOG("kill(0) reached nobody");
+	EXPECT_EQ(SIGTERM, si.si_signo);
 	EXPECT_TRUE(probe_alive(&cinit)) TH_LOG("a sibling namespace's SIGTERM killed cinit");
 	EXPECT_TRUE(probe_alive(&nested)) TH_LOG("a sibling namespace's SIGTERM killed a nested cinit");
 }
@@ -517,9 +521,9 @@ TEST_F(rule1, own_timer_signal_is_kernel_generated)
 	ASSERT_EQ(0, pidns_trace_start());
 	ASSERT_EQ(0, probe_call(&cinit, arm_itimer, 1000, &r));
 	ASSERT_EQ(0, r.ret);
-	usleep(50 * 1000);
+	/* The timer fired once the init rule has decided its signal. */
+	EXPECT_TRUE(pidns_trace_wait(SIGALRM, cinit.pid, "init_ignored", PROBE_TIMEOUT_MS));
 	EXPECT_TRUE(probe_alive(&cinit)) TH_LOG("cinit at SIG_DFL died of its own SIGALRM");
-	EXPECT_TRUE(pidns_trace_saw(SIGALRM, cinit.pid, "init_ignored"));
 }
 
 /* A real-time signal to the global init is ignored like any other. */
@@ -541,27 +545,44 @@ static int wait_for_sigterm(long unused)
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
-	sigprocmask(SIG_BLOCK, &set, NULL);
 	return sigtimedwait(&set, NULL, &limit);
 }
 
-TEST_F(rule1, sigtimedwait_takes_ancestor_sigterm)
+TEST_F(rule1, sigtimedwait_takes_queued_ancestor_sigterm)
+{
+	struct probe cinit;
+	struct probe_result r;
+
+	ASSERT_EQ(0, start_cinit(&cinit, &cinit_dfl));
+	ASSERT_EQ(0, probe_cmd(&cinit, PROBE_BLOCK, 0, SIGTERM, NULL));
+	ASSERT_EQ(0, kill(cinit.pid, SIGTERM));
+	ASSERT_EQ(0, probe_call(&cinit, wait_for_sigterm, 0, &r));
+	EXPECT_EQ(SIGTERM, r.ret) TH_LOG("sigtimedwait: errno %d", r.err);
+	EXPECT_TRUE(probe_alive(&cinit));
+}
+
+/*
+ * Sent while cinit waits: sigtimedwait() has unblocked SIGTERM for the
+ * wait, and real_blocked keeps it from being ignored.
+ */
+TEST_F(rule1, sigtimedwait_takes_ancestor_sigterm_while_waiting)
 {
 	struct probe cinit;
 	struct probe_result r;
 	pid_t sender;
+	int status;
 
 	ASSERT_EQ(0, start_cinit(&cinit, &cinit_dfl));
-	/* Send while cinit waits: a child of this test, in the root namespace. */
+	ASSERT_EQ(0, probe_cmd(&cinit, PROBE_BLOCK, 0, SIGTERM, NULL));
+	/* A child of this test, in the root namespace, sends once cinit waits. */
 	sender = fork();
-	if (sender == 0) {
-		usleep(100 * 1000);
-		_exit(kill(cinit.pid, SIGTERM) ? 1 : 0);
-	}
+	if (sender == 0)
+		_exit(probe_unblocks(&cinit, SIGTERM) && kill(cinit.pid, SIGTERM) == 0 ? 0 : 1);
 	ASSERT_EQ(0, probe_call(&cinit, wait_for_sigterm, 0, &r));
 	EXPECT_EQ(SIGTERM, r.ret) TH_LOG("sigtimedwait: errno %d", r.err);
+	ASSERT_EQ(sender, waitpid(sender, &status, 0));
+	EXPECT_EQ(0, status) TH_LOG("the sender did not see cinit waiting");
 	EXPECT_TRUE(probe_alive(&cinit));
-	waitpid(sender, NULL, 0);
 }
 
 /* mq_notify's signal, raised by mq_send() from the root namespace. */
@@ -608,8 +629,12 @@ TEST_F(rule1, sigtstp_to_orphaned_cinit)
 	ASSERT_EQ(0, start_cinit(&cinit, &cinit_dfl));
 	ASSERT_EQ(0, probe_call(&cinit, new_session, 0, &r));
 	ASSERT_EQ(0, r.ret);
+	ASSERT_EQ(0, pidns_trace_start());
 	ASSERT_EQ(0, kill(cinit.pid, SIGTSTP));
 	EXPECT_TRUE(probe_alive(&cinit)) TH_LOG("an orphaned cinit stopped on SIGTSTP");
+	/* Under rfc2007 rule 1 let it through: the orphaned group's rule stopped it. */
+	EXPECT_TRUE(pidns_trace_saw(SIGTSTP, cinit.pid,
+				    rfc2007(variant) ? "from_ancestor" : "init_ignored"));
 }
 
 /*

@@ -60,13 +60,15 @@ static void build_world(struct __test_metadata *_metadata, struct world *w,
 	ASSERT_EQ(0, probe_start(&w->c_init, &cinit_handler));
 }
 
-/* After a barrier with each probe that may receive, check who got @sig. */
-static bool got(struct world *w, struct probe *p, int sig)
+/*
+ * After a barrier with each probe that may receive, did @p get @sig?  A
+ * probe that died cannot tell: that fails the test.
+ */
+static bool got(struct __test_metadata *_metadata, struct world *w, struct probe *p, int sig)
 {
 	siginfo_t si;
 
-	if (!probe_alive(p))
-		return false;
+	ASSERT_TRUE(probe_alive(p)) TH_LOG("%s died: it cannot tell what it got", p->name);
 	return !probe_no_record(&w->outside, p->name) &&
 	       probe_record(&w->outside, p->name, &si) && si.si_signo == sig;
 }
@@ -80,12 +82,12 @@ TEST_F(rule3, reaches_own_and_descendant_namespaces_only)
 	/* A forked child of a_init: a non-init process of namespace A. */
 	ASSERT_EQ(0, probe_cmd(&w.a_init, PROBE_KILL, -1, SIGUSR1, &r));
 	ASSERT_EQ(0, r.ret) TH_LOG("kill(-1) from inside A: errno %d", r.err);
-	EXPECT_TRUE(got(&w, &w.a_sibling, SIGUSR1)) TH_LOG("A's other process missed it");
-	EXPECT_TRUE(got(&w, &w.b_init, SIGUSR1)) TH_LOG("descendant B's init missed it");
-	EXPECT_TRUE(got(&w, &w.b_proc, SIGUSR1)) TH_LOG("descendant B's process missed it");
-	EXPECT_FALSE(got(&w, &w.outside, SIGUSR1)) TH_LOG("the parent namespace got it");
-	EXPECT_FALSE(got(&w, &w.c_init, SIGUSR1)) TH_LOG("sibling namespace C got it");
-	EXPECT_EQ(rfc2007(variant), got(&w, &w.a_init, SIGUSR1))
+	EXPECT_TRUE(got(_metadata, &w, &w.a_sibling, SIGUSR1)) TH_LOG("A's other process missed it");
+	EXPECT_TRUE(got(_metadata, &w, &w.b_init, SIGUSR1)) TH_LOG("descendant B's init missed it");
+	EXPECT_TRUE(got(_metadata, &w, &w.b_proc, SIGUSR1)) TH_LOG("descendant B's process missed it");
+	EXPECT_FALSE(got(_metadata, &w, &w.outside, SIGUSR1)) TH_LOG("the parent namespace got it");
+	EXPECT_FALSE(got(_metadata, &w, &w.c_init, SIGUSR1)) TH_LOG("sibling namespace C got it");
+	EXPECT_EQ(rfc2007(variant), got(_metadata, &w, &w.a_init, SIGUSR1))
 		TH_LOG("A's own init (with a handler): %s",
 		       rfc2007(variant) ? "missed it" : "got it");
 }
@@ -98,9 +100,20 @@ TEST_F(rule3, descendant_init_at_sig_dfl)
 	build_world(_metadata, &w, &cinit_handler, &cinit_dfl);
 	ASSERT_EQ(0, probe_cmd(&w.a_init, PROBE_KILL, -1, SIGTERM, &r));
 	ASSERT_EQ(0, r.ret);
-	/* b_init's death tears down B: b_proc dies with it. */
-	EXPECT_EQ(!rfc2007(variant), probe_alive(&w.b_init))
-		TH_LOG("B's init at SIG_DFL, kill(-1, SIGTERM) from A, its ancestor");
+	if (rfc2007(variant)) {
+		int status = probe_child_fate(&w.a_init, &w.b_init);
+
+		ASSERT_TRUE(status != -1 && WIFSIGNALED(status))
+			TH_LOG("B's init at SIG_DFL lives on A's kill(-1, SIGTERM) (status %#x)",
+			       status);
+		EXPECT_EQ(SIGTERM, WTERMSIG(status));
+		/* Its death tears down B: b_proc dies with it. */
+		EXPECT_TRUE(probe_exited(&w.b_proc)) TH_LOG("B outlived its init");
+	} else {
+		EXPECT_TRUE(probe_alive(&w.b_init))
+			TH_LOG("B's init at SIG_DFL died of A's kill(-1, SIGTERM)");
+		EXPECT_TRUE(got(_metadata, &w, &w.b_proc, SIGTERM)) TH_LOG("B's process missed it");
+	}
 }
 
 TEST_F(rule3, only_own_init_left)

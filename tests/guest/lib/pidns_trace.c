@@ -55,6 +55,16 @@ bool pidns_trace_saw(int sig, pid_t pid, const char *decision)
 	return seen;
 }
 
+bool pidns_trace_wait(int sig, pid_t pid, const char *decision, int timeout_ms)
+{
+	for (int waited = 0; waited < timeout_ms; waited++) {
+		if (pidns_trace_saw(sig, pid, decision))
+			return true;
+		usleep(1000);
+	}
+	return pidns_trace_saw(sig, pid, decision);
+}
+
 int pidns_trace_print(const char *indent)
 {
 	FILE *f = fopen(TRACEFS "trace", "r");

@@ -25,6 +25,8 @@ int pidns_trace_start(void);
 int pidns_trace_stop(void);
 /* Did the event report @decision for @sig to @pid (the test's view)? */
 bool pidns_trace_saw(int sig, pid_t pid, const char *decision);
+/* The same, waiting for it up to @timeout_ms: for a signal the kernel raises. */
+bool pidns_trace_wait(int sig, pid_t pid, const char *decision, int timeout_ms);
 /*
  * Print the event's lines since pidns_trace_start(), each after @indent:
  * the number printed, or -errno.

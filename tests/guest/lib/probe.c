@@ -215,6 +215,41 @@ static int run(struct probe_command *c, int *err)
 	return -1;
 }
 
+/* The children this probe reaped, with how they ended, for probe_child_fate(). */
+static struct { pid_t pid; int status; } reaped[16];
+static int nr_reaped;
+
+static void reap_children(void)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (nr_reaped == (int)(sizeof(reaped) / sizeof(reaped[0]))) {
+			printf("# probe: more than %d children reaped; aborting\n", nr_reaped);
+			abort();
+		}
+		reaped[nr_reaped].pid = pid;
+		reaped[nr_reaped++].status = status;
+	}
+}
+
+/* In the parent probe: how its child @pid ended, waiting for it (bounded). */
+static int fate_of_child(long pid)
+{
+	long deadline = now_ms() + PROBE_TIMEOUT_MS;
+
+	do {
+		reap_children();
+		for (int i = 0; i < nr_reaped; i++)
+			if (reaped[i].pid == pid)
+				return reaped[i].status;
+		usleep(1000);
+	} while (now_ms() < deadline);
+	errno = ETIMEDOUT;
+	return -1;
+}
+
 static int probe_main(struct probe *p, const struct probe_opts *opts)
 {
 	struct probe_command c;
@@ -236,8 +271,7 @@ static int probe_main(struct probe *p, const struct probe_opts *opts)
 		if (n != sizeof(c))
 			continue;	/* EINTR: a signal was handled */
 		ret = run(&c, &err);
-		while (waitpid(-1, NULL, WNOHANG) > 0)
-			;
+		reap_children();
 		answer(p, ret, err);
 	}
 }
@@ -348,7 +382,24 @@ int probe_start_in(struct probe *parent, struct probe *p, const struct probe_opt
 		return ret;
 	if (r.ret < 0)
 		return -r.err;
+	p->pid_in_parent = r.ret;
 	return await_hello(p);
+}
+
+int probe_child_fate(struct probe *parent, struct probe *child)
+{
+	struct probe_result r;
+
+	if (probe_call(parent, fate_of_child, child->pid_in_parent, &r))
+		return -1;
+	return r.ret;
+}
+
+bool probe_exited(struct probe *p)
+{
+	struct pollfd pfd = { .fd = p->pidfd, .events = POLLIN };
+
+	return p->pidfd >= 0 && poll(&pfd, 1, PROBE_TIMEOUT_MS) > 0;
 }
 
 int probe_cmd(struct probe *p, enum probe_op op, pid_t pid, int sig, struct probe_result *r)
@@ -387,27 +438,48 @@ int probe_fate(struct probe *p)
 	return -1;
 }
 
-bool probe_stopped(struct probe *p)
+/* Poll /proc/<pid>/status until the line @field satisfies @ok, bounded. */
+static bool status_becomes(pid_t pid, const char *field, bool (*ok)(const char *, int), int arg)
 {
 	long deadline = now_ms() + PROBE_TIMEOUT_MS;
-	char path[64], buf[512], *state;
+	char path[64], buf[512];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", p->pid);
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
 	do {
+		bool seen = false;
+
 		f = fopen(path, "r");
 		if (!f)
 			return false;
-		while (fgets(buf, sizeof(buf), f))
-			if (!strncmp(buf, "State:", 6))
-				break;
+		while (!seen && fgets(buf, sizeof(buf), f))
+			seen = !strncmp(buf, field, strlen(field));
 		fclose(f);
-		state = buf + 6 + strspn(buf + 6, " \t");
-		if (*state == 'T')
+		if (seen && ok(buf + strlen(field) + strspn(buf + strlen(field), " \t"), arg))
 			return true;
 		usleep(1000);
 	} while (now_ms() < deadline);
 	return false;
+}
+
+static bool mask_lacks(const char *hex, int sig)
+{
+	return !((strtoull(hex, NULL, 16) >> (sig - 1)) & 1);
+}
+
+bool probe_unblocks(struct probe *p, int sig)
+{
+	return status_becomes(p->pid, "SigBlk:", mask_lacks, sig);
+}
+
+static bool state_is(const char *state, int c)
+{
+	return *state == c;
+}
+
+bool probe_stopped(struct probe *p)
+{
+	return status_becomes(p->pid, "State:", state_is, 'T');
 }
 
 /* Records read while looking for another probe's, in arrival order. */

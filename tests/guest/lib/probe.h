@@ -38,6 +38,7 @@ struct probe_opts {
 struct probe {
 	const char *name;	/* tag of the records it reports */
 	pid_t pid;		/* its pid as the test process sees it, 0 if none */
+	pid_t pid_in_parent;	/* as the probe that spawned it sees it (probe_start_in) */
 	pid_t tid2;		/* the second thread's tid, as the test sees it */
 	int sock[2];		/* [0] the test's end, [1] the probe's end */
 	int pidfd;		/* readable once it has exited; -1 before its hello */
@@ -86,6 +87,18 @@ int probe_call(struct probe *p, probe_fn fn, long arg, struct probe_result *r);
  * wait status, or -1 if nothing happened.
  */
 int probe_fate(struct probe *p);
+/*
+ * The same for a probe spawned by another (probe_start_in): how @child
+ * ended, as its parent probe reaped it.
+ */
+int probe_child_fate(struct probe *parent, struct probe *child);
+/* True once @p has exited (its pidfd says so), within the timeout. */
+bool probe_exited(struct probe *p);
+/*
+ * True once @p no longer blocks @sig (SigBlk in /proc), within the
+ * timeout: sigtimedwait() unblocks what it waits for while it waits.
+ */
+bool probe_unblocks(struct probe *p, int sig);
 /* Same for a probe that should have stopped: true once it is in state T. */
 bool probe_stopped(struct probe *p);
 
