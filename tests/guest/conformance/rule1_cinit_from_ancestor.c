@@ -166,6 +166,45 @@ TEST_F(rule1, blocked_sigterm_then_unblocked)
 	}
 }
 
+/*
+ * Every thread of cinit blocks SIGTERM: the ancestor's SIGTERM waits on
+ * the shared queue, marked, and decides when one thread unblocks it.
+ */
+TEST_F(rule1, all_threads_block_sigterm)
+{
+	const struct probe_opts cinit_threads_blocking = {
+		.new_pidns = true, .disposition = PROBE_SIG_DFL, .threads = true,
+		.blocked = SIGTERM,
+	};
+	struct probe cinit;
+
+	ASSERT_EQ(0, start_cinit(&cinit, &cinit_threads_blocking));
+	ASSERT_EQ(0, kill(cinit.pid, SIGTERM));
+	ASSERT_TRUE(probe_alive(&cinit)) TH_LOG("cinit died of a SIGTERM all its threads block");
+	/* The answer may never come under rfc2007: cinit dies first. */
+	probe_cmd(&cinit, PROBE_UNBLOCK, 0, SIGTERM, NULL);
+	EXPECT_FATE_FROM_ANCESTOR(&cinit, SIGTERM);
+}
+
+/*
+ * No room in cinit's signal queue (RLIMIT_SIGPENDING 0): an ancestor's
+ * sigqueue(SIGTERM) is pending without a queue entry, so without the
+ * mark of its origin, and is dropped under both policies (the safe side).
+ */
+TEST_F(rule1, sigterm_without_queue_room_is_dropped)
+{
+	struct probe cinit;
+	struct probe_result r;
+
+	ASSERT_EQ(0, start_cinit(&cinit, &cinit_dfl));
+	ASSERT_EQ(0, probe_call(&cinit, probe_no_queue_room, 0, &r));
+	ASSERT_EQ(0, r.ret);
+	ASSERT_EQ(0, probe_cmd(&cinit, PROBE_BLOCK, 0, SIGTERM, NULL));
+	ASSERT_EQ(0, sigqueue(cinit.pid, SIGTERM, (union sigval){ .sival_int = 7 }));
+	ASSERT_EQ(0, probe_cmd(&cinit, PROBE_UNBLOCK, 0, SIGTERM, NULL));
+	EXPECT_TRUE(probe_alive(&cinit)) TH_LOG("cinit died of a SIGTERM with no queue entry");
+}
+
 /* A core-dumping signal misses complete_signal()'s fatal fast path. */
 TEST_F(rule1, sigquit_with_rlimit_core_0)
 {
@@ -610,6 +649,42 @@ TEST_F(rule1, mq_notify_sigterm_from_ancestor)
 	EXPECT_FATE_FROM_ANCESTOR(&cinit, SIGTERM);
 	mq_close(mqd);
 	mq_unlink("/rule1");
+}
+
+/*
+ * mq_send() through the IPC namespace cinit shares with a sibling pid
+ * namespace: the sender is invisible but no ancestor, so rule 1 treats
+ * it as from inside: a cinit at SIG_DFL lives under both policies.
+ */
+static mqd_t shared_mqd;
+
+static int send_to_shared_queue(long unused)
+{
+	return mq_send(shared_mqd, "x", 1, 0);
+}
+
+TEST_F(rule1, mq_send_from_sibling_namespace)
+{
+	struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = 8 };
+	struct probe cinit, sibling;
+	struct probe_result r;
+
+	mq_unlink("/rule1-sibling");
+	shared_mqd = mq_open("/rule1-sibling", O_RDWR | O_CREAT | O_EXCL, 0600, &attr);
+	ASSERT_NE((mqd_t)-1, shared_mqd);
+	probe_init(&cinit, "cinit", NULL);
+	probe_init(&sibling, "sibling", &cinit);
+	ASSERT_EQ(0, probe_start(&cinit, &cinit_dfl));
+	ASSERT_EQ(0, probe_start(&sibling, &(struct probe_opts){
+		.new_pidns = true, .disposition = PROBE_SIG_HANDLER }));
+	ASSERT_EQ(0, probe_call(&cinit, notify_sigterm, shared_mqd, &r));
+	ASSERT_EQ(0, r.ret) TH_LOG("mq_notify: errno %d", r.err);
+	ASSERT_EQ(0, probe_call(&sibling, send_to_shared_queue, 0, &r));
+	ASSERT_EQ(0, r.ret) TH_LOG("mq_send from the sibling: errno %d", r.err);
+	EXPECT_TRUE(probe_alive(&cinit))
+		TH_LOG("cinit died of SIGTERM from a sibling namespace's mq_send");
+	mq_close(shared_mqd);
+	mq_unlink("/rule1-sibling");
 }
 
 /*

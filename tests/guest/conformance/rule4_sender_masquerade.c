@@ -346,6 +346,62 @@ TEST_F(rule4, sigchld_when_cinit_exits)
 	EXPECT_EQ(cinit.pid, sigchld_info.si_pid);
 }
 
+/* A SIGCHLD a process sends with kill() is SI_USER: rewritten like any other. */
+TEST_F(rule4, sigchld_sent_by_kill_from_parent_ns)
+{
+	const struct probe_opts cinit_catching_sigchld = {
+		.new_pidns = true, .disposition = PROBE_SIG_HANDLER, .catch_sigchld = true,
+	};
+	struct probe cinit;
+	siginfo_t si;
+
+	probe_init(&cinit, "cinit", NULL);
+	ASSERT_EQ(0, probe_start(&cinit, &cinit_catching_sigchld));
+	ASSERT_EQ(0, kill(cinit.pid, SIGCHLD));
+	ASSERT_TRUE(probe_record(&cinit, "cinit", &si)) TH_LOG("no SIGCHLD arrived");
+	EXPECT_EQ(SIGCHLD, si.si_signo);
+	EXPECT_INVISIBLE_SENDER(si, SI_USER, 0);
+}
+
+/*
+ * No room in the receiver's queue: a legacy signal is pending without a
+ * siginfo, and the handler gets SI_USER with pid and uid 0, under both
+ * policies: rule 4 rewrites a queued copy, and there is none.
+ */
+TEST_F(rule4, sigqueue_without_queue_room_arrives_as_si_user)
+{
+	struct probe cinit, receiver;
+	struct probe_result r;
+	siginfo_t si;
+
+	start_receiver(_metadata, &cinit, &receiver, &cinit_handler);
+	ASSERT_EQ(0, probe_call(&receiver, probe_no_queue_room, 0, &r));
+	ASSERT_EQ(0, r.ret);
+	ASSERT_EQ(0, sigqueue(receiver.pid, SIGUSR1, (union sigval){ .sival_int = 7 }));
+	ASSERT_TRUE(probe_record(&receiver, "receiver", &si));
+	EXPECT_EQ(SI_USER, si.si_code) TH_LOG("si_code %d: a queue entry was made after all",
+					      si.si_code);
+	EXPECT_EQ(0, si.si_pid);
+	EXPECT_EQ(0U, si.si_uid);
+}
+
+TEST_F(rule4, sigchld_cld_continued)
+{
+	struct probe cinit;
+
+	catch_sigchld_of(_metadata);
+	probe_init(&cinit, "cinit", NULL);
+	ASSERT_EQ(0, probe_start(&cinit, &cinit_handler));
+	ASSERT_EQ(0, kill(cinit.pid, SIGSTOP));
+	ASSERT_TRUE(await_sigchld()) TH_LOG("no SIGCHLD for cinit's stop");
+	catch_sigchld_of(_metadata);
+	ASSERT_EQ(0, kill(cinit.pid, SIGCONT));
+	ASSERT_TRUE(await_sigchld()) TH_LOG("no SIGCHLD for cinit's continue");
+	EXPECT_EQ(CLD_CONTINUED, sigchld_info.si_code);
+	EXPECT_EQ(cinit.pid, sigchld_info.si_pid);
+	EXPECT_EQ(0U, sigchld_info.si_uid);
+}
+
 TEST_F(rule4, sigchld_cld_stopped)
 {
 	struct probe cinit;
@@ -388,6 +444,42 @@ TEST_F(rule4, mq_notify_from_parent_ns)
 	EXPECT_INVISIBLE_SENDER(si, SI_MESGQ, 0);
 	mq_close(mqd);
 	mq_unlink("/rule4");
+}
+
+/*
+ * mq_send() from a sibling pid namespace, through the shared IPC
+ * namespace: the sender is invisible to cinit (no ancestor), and rule 4
+ * applies as to any invisible sender.
+ */
+static mqd_t shared_mqd;
+
+static int send_to_shared_queue(long unused)
+{
+	return mq_send(shared_mqd, "x", 1, 0);
+}
+
+TEST_F(rule4, mq_notify_from_sibling_ns)
+{
+	struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = 8 };
+	struct probe cinit, sibling;
+	struct probe_result r;
+	siginfo_t si;
+
+	mq_unlink("/rule4-sibling");
+	shared_mqd = mq_open("/rule4-sibling", O_RDWR | O_CREAT | O_EXCL, 0600, &attr);
+	ASSERT_NE((mqd_t)-1, shared_mqd) TH_LOG("mq_open: %s", strerror(errno));
+	probe_init(&cinit, "cinit", NULL);
+	probe_init(&sibling, "sibling", &cinit);
+	ASSERT_EQ(0, probe_start(&cinit, &cinit_handler));
+	ASSERT_EQ(0, probe_start(&sibling, &cinit_handler));
+	ASSERT_EQ(0, probe_call(&cinit, notify_sigusr1, shared_mqd, &r));
+	ASSERT_EQ(0, r.ret) TH_LOG("mq_notify: errno %d", r.err);
+	ASSERT_EQ(0, probe_call(&sibling, send_to_shared_queue, 0, &r));
+	ASSERT_EQ(0, r.ret) TH_LOG("mq_send from the sibling: errno %d", r.err);
+	ASSERT_TRUE(probe_record(&cinit, "cinit", &si));
+	EXPECT_INVISIBLE_SENDER(si, SI_MESGQ, 0);
+	mq_close(shared_mqd);
+	mq_unlink("/rule4-sibling");
 }
 
 TEST_HARNESS_MAIN

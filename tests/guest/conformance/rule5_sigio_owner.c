@@ -220,13 +220,6 @@ TEST_F(rule5, f_setsig_sigsegv_uses_si_sigio)
  * A real-time F_SETSIG that cannot be queued (the receiver's
  * RLIMIT_SIGPENDING is 0) falls back to plain SIGIO.
  */
-static int no_pending_signals(long unused)
-{
-	struct rlimit none = { 0, 0 };
-
-	return setrlimit(RLIMIT_SIGPENDING, &none);
-}
-
 TEST_F(rule5, f_setsig_queue_full_falls_back_to_sigio)
 {
 	struct probe cinit, receiver;
@@ -235,7 +228,7 @@ TEST_F(rule5, f_setsig_queue_full_falls_back_to_sigio)
 	siginfo_t si;
 
 	start_receiver(_metadata, &cinit, &receiver);
-	ASSERT_EQ(0, probe_call(&receiver, no_pending_signals, 0, &r));
+	ASSERT_EQ(0, probe_call(&receiver, probe_no_queue_room, 0, &r));
 	ASSERT_EQ(0, r.ret);
 	raise_on_write(_metadata, pipefd, &receiver, receiver.pid, SIGRTMIN, &si);
 	EXPECT_EQ(SIGIO, si.si_signo) TH_LOG("got signal %d", si.si_signo);

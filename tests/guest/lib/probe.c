@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -104,7 +105,7 @@ static void report_signal(int sig, siginfo_t *info, void *uc)
 	errno = saved;
 }
 
-static void set_disposition(enum probe_disposition disp)
+static void set_disposition(enum probe_disposition disp, bool catch_sigchld)
 {
 	struct sigaction sa = { 0 };
 	int sig;
@@ -118,8 +119,8 @@ static void set_disposition(enum probe_disposition disp)
 		sa.sa_handler = SIG_DFL;
 	}
 	for (sig = 1; sig <= SIGRTMAX; sig++) {
-		/* SIGCHLD stays default: probes reap their own children. */
-		if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD)
+		/* SIGCHLD stays default unless asked: probes reap their children. */
+		if (sig == SIGKILL || sig == SIGSTOP || (sig == SIGCHLD && !catch_sigchld))
 			continue;
 		sigaction(sig, &sa, NULL);
 	}
@@ -258,7 +259,14 @@ static int probe_main(struct probe *p, const struct probe_opts *opts)
 
 	self = p;
 	prctl(PR_SET_PDEATHSIG, opts->pdeathsig ? opts->pdeathsig : SIGKILL);
-	set_disposition(opts->disposition);
+	set_disposition(opts->disposition, opts->catch_sigchld);
+	if (opts->blocked) {
+		sigset_t set;
+
+		sigemptyset(&set);
+		sigaddset(&set, opts->blocked);
+		sigprocmask(SIG_BLOCK, &set, NULL);	/* a thread inherits it */
+	}
 	if (opts->threads && pthread_create(&thread, NULL, idle_thread, NULL))
 		_exit(122);
 	/* Hello: SCM_CREDENTIALS tells the test our pid in its namespace. */
@@ -414,6 +422,14 @@ int probe_call(struct probe *p, probe_fn fn, long arg, struct probe_result *r)
 	struct probe_command c = { .op = PROBE_CALL, .fn = fn, .arg = arg };
 
 	return transact(p, &c, r);
+}
+
+int probe_no_queue_room(long unused)
+{
+	struct rlimit none = { 0, 0 };
+
+	(void)unused;
+	return setrlimit(RLIMIT_SIGPENDING, &none);
 }
 
 bool probe_alive(struct probe *p)

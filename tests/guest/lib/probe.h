@@ -33,6 +33,8 @@ struct probe_opts {
 	enum probe_disposition disposition;
 	int pdeathsig;			/* PR_SET_PDEATHSIG; SIGKILL when 0 */
 	bool threads;			/* start a second thread (probe_thread_tid) */
+	int blocked;			/* a signal every thread blocks from the start */
+	bool catch_sigchld;		/* the handler reports SIGCHLD too */
 };
 
 struct probe {
@@ -80,6 +82,8 @@ bool probe_alive(struct probe *p);
  */
 typedef int (*probe_fn)(long arg);
 int probe_call(struct probe *p, probe_fn fn, long arg, struct probe_result *r);
+/* For probe_call(): leave the probe no room to queue signals (RLIMIT_SIGPENDING 0). */
+int probe_no_queue_room(long unused);
 
 /*
  * The fate of a probe that is the test's own child: how it ended (or, to
