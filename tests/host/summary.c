@@ -9,7 +9,8 @@
  * the kselftest harness prints it, or a KUnit suite's KTAP, whose nested
  * results count at the deepest level only).  Every test case counts once; a
  * program that crashed, hung or never ran counts as one failure of its
- * own, named.  A failed case is printed with the harness's diagnostics,
+ * own, named; a program that prints no TAP counts once, by its exit
+ * status.  A failed case is printed with the harness's diagnostics,
  * which say what was expected and what the guest observed.
  *
  * A skipped case counts as a skip only if SKIPS (one "program:case reason"
@@ -145,7 +146,7 @@ static int count_program(const char *dir, const char *program, const char *suite
 	char path[4096], line[4096], diag[8192] = "", running[1024] = "", top[4096];
 	const char *v = verdict(dir, program, top, sizeof(top));
 	bool top_ok = v && !strncmp(v, "ok ", 3);
-	int failed = 0, cases_failed, indent, last_indent = 0, plan, lost = 0;
+	int failed = 0, cases_failed, cases_seen = 0, indent, last_indent = 0, plan, lost = 0;
 	struct plans plans;
 	bool parent, f_existed;
 	FILE *f;
@@ -186,6 +187,7 @@ static int count_program(const char *dir, const char *program, const char *suite
 		if (!ok && strncmp(line, "not ok ", 7))
 			continue;
 		last_indent = indent;
+		cases_seen++;
 		plans.seen[indent / 4]++;
 		lost += close_levels(&plans, indent / 4 + 1, program);
 		name = strchr(line + (ok ? 3 : 7), ' ');
@@ -222,8 +224,12 @@ static int count_program(const char *dir, const char *program, const char *suite
 		failed++;
 	}
 
-	if (v && top_ok && !f_existed) {
-		/* A host-side check with a verdict and no cases of its own. */
+	if (v && top_ok && (!f_existed || !cases_seen)) {
+		/*
+		 * A host-side check with a verdict and no cases of its own,
+		 * or a program that prints no TAP (an older selftest): its
+		 * exit status is its one result.
+		 */
 		tally_for(suite, "-")->passed++;
 		return 0;
 	}

@@ -141,5 +141,7 @@ results "ok 1 suite/prog" "ok 1 t.expected # SKIP no kcmp" finished
 check summary.keys_expected_skips_by_program 1 "a skip not listed" summary
 results "ok 1 suite/prog" "ok 1 t.fine" finished
 check summary.totals_guest_and_host_apart 0 "guest total               1 passed" summary
+PLAN=0 results "ok 1 suite/prog" "PASS (an older selftest, no TAP)" finished
+check summary.counts_a_program_without_tap_by_its_exit 0 "1 passed, 0 failed" summary
 
 echo "1..$n"
