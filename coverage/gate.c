@@ -31,6 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules-list.h"
+
 #define MAX_FUNCS 4096
 #define MAX_LINES 16384
 #define MAX_BRANCHES 32768
@@ -281,25 +283,17 @@ static struct count count_func(const struct source *s, const char *func)
 	return c;
 }
 
-/*
- * "branches" gates every branch of the function; "branches:+8,+11" only
- * those on the lines at these offsets from its first line (the decision
- * sites of a larger function).
- */
-static bool gated_line(const char *need, int offset)
-{
-	const char *p = strchr(need, ':');
-	char want[16];
 
-	if (!p)
-		return true;
-	snprintf(want, sizeof(want), "+%d", offset);
-	for (p++; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
-		if (!strncmp(p, want, strlen(want)) &&
-		    (p[strlen(want)] == ',' || p[strlen(want)] == '\0'))
-			return true;
-	}
-	return false;
+/* The next entry of RULES into @e; false at its end.  A bad line is fatal. */
+static bool read_rule(FILE *f, const char *file, int *nr, struct rule_entry *e)
+{
+	char bad[1024];
+	int r = next_rule(f, nr, e, bad, sizeof(bad));
+
+	if (r < 0)
+		fatal("%s:%d: not \"rule function file branches|branches:+N,...|lines\": %s",
+		      file, *nr, bad);
+	return r > 0;
 }
 
 /* EXCLUSIONS: "function +offset block,edge why", each used at least once. */
@@ -309,13 +303,6 @@ static struct exclusion {
 	bool used;
 } exclusions[MAX_EXCLUSIONS];
 static int nr_exclusions;
-
-/* A line with nothing but a comment or blanks. */
-static bool is_blank(const char *line)
-{
-	line += strspn(line, " \t\n");
-	return !*line || *line == '#';
-}
 
 static void read_exclusions(const char *file)
 {
@@ -446,49 +433,6 @@ static void print_row(char *text)
 	out("%s\n", text);
 }
 
-struct rule_entry {
-	char rule[8], func[128], file[256], need[64];
-};
-
-/* "branches", "lines", or "branches:+N[,+N...]". */
-static bool valid_need(const char *need)
-{
-	const char *p;
-
-	if (!strcmp(need, "branches") || !strcmp(need, "lines"))
-		return true;
-	if (strncmp(need, "branches:", 9))
-		return false;
-	for (p = need + 9; *p == '+'; ) {
-		p += 1 + strspn(p + 1, "0123456789");
-		if (p[-1] == '+')
-			return false;
-		if (!*p)
-			return true;
-		if (*p++ != ',')
-			return false;
-	}
-	return false;
-}
-
-/* The next entry of RULES into @e; false at its end.  A bad line is fatal. */
-static bool next_rule(FILE *f, const char *file, int *nr, struct rule_entry *e)
-{
-	char line[1024], extra[2];
-
-	while (fgets(line, sizeof(line), f)) {
-		(*nr)++;
-		if (is_blank(line))
-			continue;
-		if (sscanf(line, "%7s %127s %255s %63s %1s", e->rule, e->func, e->file, e->need,
-			   extra) != 4 || !valid_need(e->need))
-			fatal("%s:%d: not \"rule function file branches|branches:+N,...|lines\": %s",
-			      file, *nr, line);
-		return true;
-	}
-	return false;
-}
-
 int main(int argc, char **argv)
 {
 	static struct capture captures[MAX_CAPTURES];
@@ -515,7 +459,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gate: error: cannot read %s\n", rules);
 		return 2;
 	}
-	while (next_rule(rf, rules, &nr, &e)) {
+	while (read_rule(rf, rules, &nr, &e)) {
 		char path[4096];
 
 		snprintf(path, sizeof(path), "%s/%s", srcdir, e.file);
@@ -556,7 +500,7 @@ int main(int argc, char **argv)
 	fprintf(json, "{\n  \"gated_by\": \"%s\",\n  \"rules\": [", captures[0].name);
 
 	nr = 0;
-	while (next_rule(rf, rules, &nr, &e)) {
+	while (read_rule(rf, rules, &nr, &e)) {
 		struct count counts[MAX_CAPTURES];
 		struct source *gated;
 		char path[4096], where[64];
