@@ -291,7 +291,7 @@ static bool read_rule(FILE *f, const char *file, int *nr, struct rule_entry *e)
 	int r = next_rule(f, nr, e, bad, sizeof(bad));
 
 	if (r < 0)
-		fatal("%s:%d: not \"rule function file branches|branches:+N,...|lines\": %s",
+		fatal("%s:%d: not \"rule function file branches[:+N,...]|lines[:+N,...]\": %s",
 		      file, *nr, bad);
 	return r > 0;
 }
@@ -389,10 +389,20 @@ static void judge(const struct source *s, const char *path, const char *func, co
 		     func);
 		return;
 	}
-	if (!strcmp(need, "lines")) {
+	if (!strncmp(need, "lines", 5)) {
+		/* Each offset must name a line that has code: else it drifted. */
+		for (p = strchr(need, ':'); p; p = strchr(p + 1, ',')) {
+			int off = atoi(p + 2), n = 0;
+
+			for (i = 0; i < s->nr_lines; i++)
+				n += s->lines[i].line == c->first + off;
+			if (!n)
+				fail(diag, size, failures, "no code at +%d (line %d: %s): the offset drifted",
+				     off, c->first + off, source_line(path, c->first + off));
+		}
 		for (i = 0; i < s->nr_lines; i++)
 			if (s->lines[i].line >= c->first && s->lines[i].line <= c->last &&
-			    s->lines[i].count == 0)
+			    s->lines[i].count == 0 && gated_line(need, s->lines[i].line - c->first))
 				fail(diag, size, failures, "line %d never ran: %s",
 				     s->lines[i].line, source_line(path, s->lines[i].line));
 		return;

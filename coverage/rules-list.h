@@ -4,11 +4,12 @@
  * The coverage gate checks what the suites cover there; the mutant
  * generator breaks it.  Each line is
  *
- *	rule  function  file  branches | branches:+N[,+N...] | lines
+ *	rule  function  file  branches[:+N,...] | lines[:+N,...]
  *
- * "branches" and "lines" take the whole function; "branches:+8,+11" only
- * the lines at these offsets from the function's first line (the decision
- * sites of a larger function).
+ * "branches" and "lines" take the whole function; "branches:+8,+11" and
+ * "lines:+4" only the lines at these offsets from the function's first
+ * line (the decision sites of a larger function, or where it sets a mark
+ * without a branch of its own).
  */
 #ifndef RULES_LIST_H
 #define RULES_LIST_H
@@ -34,9 +35,13 @@ static inline bool valid_need(const char *need)
 
 	if (!strcmp(need, "branches") || !strcmp(need, "lines"))
 		return true;
-	if (strncmp(need, "branches:", 9))
+	if (!strncmp(need, "branches:", 9))
+		p = need + 9;
+	else if (!strncmp(need, "lines:", 6))
+		p = need + 6;
+	else
 		return false;
-	for (p = need + 9; *p == '+'; ) {
+	while (*p == '+') {
 		p += 1 + strspn(p + 1, "0123456789");
 		if (p[-1] == '+')
 			return false;

@@ -111,6 +111,15 @@ check gate.fails_an_offset_on_a_line_without_branches 1 "no branches at +1" \
 rules offset "1  f  f.c  branches:+2"
 check gate.gates_the_line_an_offset_names 1 "untaken edge 0,1 at line 3 (+2)" \
 	gate_rules offset untaken
+sed 's/^DA:4,1$/DA:4,0/' "$tmp/covered.info" > "$tmp/unrun.info"
+rules lines "1  f  f.c  lines:+3"
+check gate.gates_the_lines_an_offset_names 1 "line 4 never ran" gate_rules lines unrun
+rules other_line "1  f  f.c  lines:+4"
+check gate.takes_only_the_lines_named 0 "gate: pass" gate_rules other_line unrun
+rules lines_drift "1  f  f.c  lines:+1"
+check gate.fails_a_lines_offset_on_a_line_without_code 1 "no code at +1" \
+	gate_rules lines_drift covered
+
 
 # summary: a made-up guest results folder; PLAN defaults to the one case
 results() {
