@@ -2,12 +2,15 @@
 /*
  * The guest's init (pid 1 of ./linux).
  *
- *	init -- test <seconds> [-p <policy>] [-o <dir>] <program>...
+ *	init -- test <seconds> [-p <policy>] [-x] [-o <dir>] <program>...
  *		run each /tests/<program> with a time limit, TAP to the console
  *		and to <dir> (default /results), then power off; a program
  *		"kunit/<suite>" is the KTAP of that KUnit suite, run at boot.
  *		-p leaves out the kselftest harness variants of the other
  *		signal policy (tests without a policy variant still run).
+ *		-x stops at the first failing case: make mutation asks only
+ *		whether a mutant is caught, and by what (KUnit suites ran at
+ *		boot and cost nothing: they are collected all the same).
  *	init -- run [-o <dir>] <program> [args...]
  *		run one program, then power off; its exit status decides
  *		<dir>/status
@@ -40,6 +43,8 @@
 static const char *results = "/results";
 /* The policy variant -p leaves out, passed to the harness as -V. */
 static const char *other_policy;
+/* -x: the first failing case ends the run. */
+static bool stop_at_failure;
 
 static volatile sig_atomic_t power_off_requested;
 
@@ -174,16 +179,59 @@ static int reap_until(pid_t pid)
 	}
 }
 
-enum outcome { PASSED, FAILED, TIMED_OUT };
+/*
+ * Reap children until @pid ends, for at most @limit_ms: false if it did
+ * not (a kernel that no longer delivers SIGKILL, as a mutant may be).
+ */
+static bool reap_within(pid_t pid, int *status, long limit_ms)
+{
+	long deadline = now_ms() + limit_ms;
+
+	while (now_ms() < deadline) {
+		pid_t r = waitpid(-1, status, WNOHANG);
+
+		if (r == pid || (r < 0 && errno == ECHILD))
+			return true;
+		if (r == 0)
+			usleep(10000);
+	}
+	return false;
+}
+
+/* UNKILLABLE: the program outlived SIGKILL, and nothing can run after it. */
+enum outcome { PASSED, FAILED, TIMED_OUT, UNKILLABLE };
+
+/* A top-level TAP "not ok" line, seen a chunk of output at a time. */
+struct line_watch {
+	char line[8];
+	size_t len;
+	bool failed;
+};
+
+static void watch_output(struct line_watch *w, const char *buf, ssize_t n)
+{
+	for (ssize_t i = 0; i < n; i++) {
+		if (buf[i] == '\n') {
+			w->len = 0;
+			continue;
+		}
+		if (w->len < sizeof(w->line))
+			w->line[w->len++] = buf[i];
+		if (w->len == 7 && !memcmp(w->line, "not ok ", 7))
+			w->failed = true;
+	}
+}
 
 /*
  * Run one test program in its own process group, its output copied to the
- * console and to <results>/<name>.tap, killed with its group after @limit_s.
+ * console and to <results>/<name>.tap, killed with its group after @limit_s
+ * (or, with -x, at its first failing case).
  */
 static enum outcome run_test(const char *name, int limit_s, int *status)
 {
 	char path[256], log[256], buf[4096];
 	long deadline = now_ms() + limit_s * 1000L;
+	struct line_watch watch = { .len = 0 };
 	int pipefd[2], out;
 	bool exited = false;
 	pid_t pid;
@@ -225,6 +273,9 @@ static enum outcome run_test(const char *name, int limit_s, int *status)
 			if (n > 0) {
 				write(1, buf, n);
 				write(out, buf, n);
+				watch_output(&watch, buf, n);
+				if (stop_at_failure && watch.failed)
+					break;
 				continue;
 			}
 			if (n == 0 && exited)
@@ -237,8 +288,11 @@ static enum outcome run_test(const char *name, int limit_s, int *status)
 			break;
 	}
 	kill(-pid, SIGKILL);	/* whatever the test left behind */
-	if (!exited)
-		*status = reap_until(pid);
+	if (!exited && !reap_within(pid, status, 5000)) {
+		close(pipefd[0]);
+		close(out);
+		return UNKILLABLE;
+	}
 	close(pipefd[0]);
 	close(out);
 	if (!exited && now_ms() >= deadline)
@@ -312,6 +366,9 @@ static bool run_tests(int limit_s, int count, char **names)
 		else if (o == TIMED_OUT)
 			snprintf(line, sizeof(line), "not ok %d %s # TIMEOUT after %d s",
 				 i + 1, names[i], limit_s);
+		else if (o == UNKILLABLE)
+			snprintf(line, sizeof(line), "not ok %d %s # does not die of SIGKILL",
+				 i + 1, names[i]);
 		else if (WIFSIGNALED(status))
 			snprintf(line, sizeof(line), "not ok %d %s # killed by signal %d",
 				 i + 1, names[i], WTERMSIG(status));
@@ -326,6 +383,9 @@ static bool run_tests(int limit_s, int count, char **names)
 			fflush(summary);
 		}
 		if (power_off_requested)
+			break;
+		if (o == UNKILLABLE ||
+		    (stop_at_failure && o != PASSED && strncmp(names[i], "kunit/", 6)))
 			break;
 	}
 	if (summary)
@@ -375,7 +435,10 @@ static int parse_test_options(int argc, char **argv)
 	int i;
 
 	for (i = 3; i + 1 < argc && argv[i][0] == '-'; i += 2) {
-		if (!strcmp(argv[i], "-o"))
+		if (!strcmp(argv[i], "-x")) {
+			stop_at_failure = true;
+			i--;
+		} else if (!strcmp(argv[i], "-o"))
 			results = argv[i + 1];
 		else if (!strcmp(argv[i], "-p") && !strcmp(argv[i + 1], "upstream"))
 			other_policy = "rfc2007";
@@ -415,7 +478,7 @@ int main(int argc, char **argv)
 		run_shell();
 		power_off(true);
 	}
-	printf("init: usage: init -- test SECONDS [-p upstream|rfc2007] [-o DIR] PROGRAM...\n"
+	printf("init: usage: init -- test SECONDS [-p upstream|rfc2007] [-x] [-o DIR] PROGRAM...\n"
 	       "            | run [-o DIR] PROGRAM [ARG...] | shell\n");
 	power_off(false);
 }
