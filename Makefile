@@ -61,6 +61,7 @@ include linux/linux.mk
 include tests/tests.mk
 include tests/gdb/gdb.mk
 include coverage/coverage.mk
+include coverage/mutation/mutation.mk
 
 .PHONY: help
 help:
@@ -82,6 +83,8 @@ help:
 	@echo '  bench        boot, suite and rebuild times (BENCH_COLD=1: cold builds too)'
 	@echo '  bench-rtt    signal round trip, patched against stock'
 	@echo '  coverage     coverage kernel, report, table, gate (part of make test)'
+	@echo '  mutation     break each rule on purpose, one mutant per boot: which test catches it'
+	@echo '               RULE=1..5 for one rule'"'"'s mutants, MUTANT=<id> to replay one'
 	@echo '  docs         regenerate docs/tests.md'
 	@echo '  clean        remove build outputs (keeps the unpacked trees)'
 	@echo '  distclean    remove build/ entirely'
@@ -93,5 +96,7 @@ clean:
 	$(Q)rm -rf $(KBUILD) $(ROOTFS) $(BUILD)/test $(UML) $(BUILD)/kernel-cov $(BUILD)/linux-cov \
 		$(BUILD)/coverage $(BUILD)/kernel-stock $(BUILD)/linux-stock $(BUILD)/stock \
 		$(BUILD)/gdb $(BUILD)/host $(BUILD)/headers $(BUILD)/uml
+	$(Q)[ ! -d $(BUILD)/mutation ] || find $(BUILD)/mutation -mindepth 1 -maxdepth 1 \
+		! -name src ! -name worktree -exec rm -rf {} +
 distclean:
 	$(Q)rm -rf $(BUILD)

@@ -191,9 +191,10 @@ run: host-check kbuild guest-tools
 	$(Q)$(call guest_run,run,$(POLICY_ARG),/bin/pidns-demo)
 
 # The demo's experiments again, each followed by the kernel's decisions
-# as the signal:signal_pidns trace event reported them; RULE=n for one.
+# as the signal:signal_pidns trace event reported them; RULE=n for one
+# (and make mutation's RULE=n, one rule's mutants).
 RULE ?=
-ifneq ($(filter trace,$(MAKECMDGOALS)),)
+ifneq ($(filter trace mutation,$(MAKECMDGOALS)),)
 ifneq ($(filter-out 1 2 3 4 5,$(RULE))$(word 2,$(RULE)),)
   $(error RULE=$(RULE) is not a rule: give 1 to 5)
 endif
@@ -257,6 +258,8 @@ bench: host-check kbuild guest-tools
 		touch $(SRC)/kernel/signal.c && $(MAKE) -s cov-kbuild)
 	$(Q)$(call bench_time,touch kernel/signal.c -> fresh coverage table,\
 		touch $(SRC)/kernel/signal.c && $(MAKE) -s coverage)
+	$(Q)printf '  %-52s %s\n' "make mutation, the last run" \
+		"$$(sed 's/^  TIME    //' $(BUILD)/mutation/time.txt 2>/dev/null || echo 'not run yet: make mutation')"
 ifeq ($(BENCH_COLD),1)
 	$(Q)rm -rf $(COV_BENCH); $(call bench_time,coverage kernel: cold build (no-ccache),\
 		CCACHE_DISABLE=1 $(MAKE) -s cov-kbuild COV_KBUILD=$(COV_BENCH) COV_UML=$(COV_BENCH)/uml); \

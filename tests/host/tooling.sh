@@ -120,6 +120,37 @@ rules lines_drift "1  f  f.c  lines:+1"
 check gate.fails_a_lines_offset_on_a_line_without_code 1 "no code at +1" \
 	gate_rules lines_drift covered
 
+# mutation: schemata's mutants of a made-up g(), compiled and run on the
+# host; the report's gate
+mkdir -p "$tmp/mut/in" "$tmp/mut/src"
+printf '#include <stdbool.h>\nbool g(int x, int y)\n{\n\tif (x > 0 && !y)\n\t\treturn true;\n\treturn false;\n}\n' \
+	> "$tmp/mut/in/g.c"
+echo "1  g  g.c  branches" > "$tmp/mut/rules.list"
+"$bin/schemata" "$tmp/mut/in" "$tmp/mut/rules.list" "$tmp/mut/src" "$tmp/mut/gen" >/dev/null
+check schemata.names_each_mutant 0 "g+2.negate g+2.rel g+2.andor g+2.not g+3.negate g+4.negate g.true g.false" \
+	awk '{ printf "%s%s", (NR > 1 ? " " : ""), $2 }' "$tmp/mut/gen/mutants.list"
+check schemata.writes_a_patch_per_mutant 0 "+	if (x >= 0 && !y)" cat "$tmp/mut/gen/diffs/g+2.rel.diff"
+# g(0, 0) is false, and true once x > 0 becomes x >= 0 (mutant 2)
+printf '#include <stdbool.h>\n#include <stdio.h>\nbool g(int x, int y);\nextern int pidns_mutant;\n%s\n' \
+	'int main(int c, char **v) { (void)c; pidns_mutant = v[1][0] - 48; printf("g(0,0)=%d\n", g(0, 0)); return 0; }' \
+	> "$tmp/mut/main.c"
+gcc -D'core_param(a,b,c,d)=' -o "$tmp/mut/g" "$tmp/mut/src/g.c" "$tmp/mut/main.c" 2>"$tmp/mut/cc.log"
+check schemata.mutant_0_is_the_original 0 "g(0,0)=0" "$tmp/mut/g" 0
+check schemata.selects_the_mutant_booted 0 "g(0,0)=1" "$tmp/mut/g" 2
+: > "$tmp/mut/none"
+awk '{ printf "%s\t%s\t1.0\t%s\t-\n", $2, $2 == "g+2.rel" ? "survived" : "killed", \
+	$2 == "g+2.rel" ? "-" : "x: y" }' "$tmp/mut/gen/mutants.list" > "$tmp/mut/outcomes"
+report() { "$bin/mutation-report" "$tmp/mut/gen" "$tmp/mut/outcomes" "$tmp/mut/none" "$tmp/mut/$1" \
+	"$tmp/mut/report.json"; }
+check mutation.fails_on_a_survivor 1 "g+2.rel (rule 1): survived" report none
+echo "g+2.rel  no input reaches it" > "$tmp/mut/equiv"
+check mutation.does_not_count_a_listed_equivalent 0 "100.0%" report equiv
+echo "g+9.rel  what it was" > "$tmp/mut/gone"
+check mutation.fails_on_an_equivalent_no_longer_generated 2 "g+9.rel is no longer generated" \
+	report gone
+sed -i '/^g.false	/d' "$tmp/mut/outcomes"
+check mutation.fails_on_a_mutant_that_did_not_run 2 "have no outcome" report none
+check make.mutation_rule_is_checked nonzero "RULE=9 is not a rule" make -s mutation RULE=9
 
 # summary: a made-up guest results folder; PLAN defaults to the one case
 results() {
