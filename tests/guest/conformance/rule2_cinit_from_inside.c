@@ -52,8 +52,8 @@ static void kill_init_from_inside(struct __test_metadata *_metadata, int sig)
 	ASSERT_EQ(0, probe_cmd(&cinit, PROBE_KILL, 1, sig, &r));
 	EXPECT_EQ(0, r.ret) TH_LOG("kill(1, %d) from inside: errno %d", sig, r.err);
 	EXPECT_TRUE(probe_alive(&cinit)) TH_LOG("cinit at SIG_DFL died of signal %d from inside", sig);
-	EXPECT_TRUE(pidns_trace_saw(sig, cinit.pid, "init_ignored"))
-		TH_LOG("the init rule did not decide signal %d", sig);
+	EXPECT_TRUE(pidns_trace_saw_from(sig, cinit.pid, "visible", "init_ignored"))
+		TH_LOG("the init rule did not decide signal %d from a visible sender", sig);
 }
 
 TEST_F(rule2, sigkill_from_inside_is_dropped)
@@ -249,6 +249,27 @@ static void resumed_with_sigterm_from_inside(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, r.ret) TH_LOG("%s: errno %d", how, r.err);
 	EXPECT_TRUE(probe_alive(&cinit))
 		TH_LOG("cinit died of the SIGTERM its tracer inside %s it with", how);
+}
+
+/*
+ * The kernel's SIGKILL is no signal from inside: when a namespace's init
+ * dies, the kernel kills what is left in it, the init of a namespace
+ * nested in it too.
+ */
+TEST_F(rule2, parent_namespace_teardown_kills_nested_init)
+{
+	/* Not killed by its parent's death first: the teardown must do it. */
+	const struct probe_opts nested_dfl = {
+		.new_pidns = true, .disposition = PROBE_SIG_DFL, .pdeathsig = SIGWINCH,
+	};
+	struct probe outer, nested;
+
+	probe_init(&outer, "outer", NULL);
+	probe_init(&nested, "nested", NULL);
+	ASSERT_EQ(0, probe_start(&outer, &cinit_dfl));
+	ASSERT_EQ(0, probe_start_in(&outer, &nested, &nested_dfl));
+	ASSERT_EQ(0, kill(outer.pid, SIGKILL));
+	EXPECT_TRUE(probe_exited(&nested)) TH_LOG("a nested init outlived its namespace's teardown");
 }
 
 TEST_F(rule2, inside_tracer_detaches_with_sigterm)

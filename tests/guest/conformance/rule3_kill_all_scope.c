@@ -79,6 +79,7 @@ TEST_F(rule3, reaches_own_and_descendant_namespaces_only)
 	struct world w;
 
 	build_world(_metadata, &w, &cinit_handler, &cinit_handler);
+	ASSERT_EQ(0, pidns_trace_start());
 	/* A forked child of a_init: a non-init process of namespace A. */
 	ASSERT_EQ(0, probe_cmd(&w.a_init, PROBE_KILL, -1, SIGUSR1, &r));
 	ASSERT_EQ(0, r.ret) TH_LOG("kill(-1) from inside A: errno %d", r.err);
@@ -90,6 +91,9 @@ TEST_F(rule3, reaches_own_and_descendant_namespaces_only)
 	EXPECT_EQ(rfc2007(variant), got(_metadata, &w, &w.a_init, SIGUSR1))
 		TH_LOG("A's own init (with a handler): %s",
 		       rfc2007(variant) ? "missed it" : "got it");
+	/* Rule 3 is traced for the caller's own namespace init only. */
+	EXPECT_FALSE(pidns_trace_saw(SIGUSR1, w.a_sibling.pid, "kill_all_included"))
+		TH_LOG("rule 3 was traced for a process that is no namespace's init");
 }
 
 TEST_F(rule3, descendant_init_at_sig_dfl)

@@ -99,6 +99,50 @@ TEST_F(rule4, masqueraded_fault_signal_waits_its_turn)
 	EXPECT_INVISIBLE_SENDER(second, SI_TKILL, 0);
 }
 
+/*
+ * Queue, to itself, a SIGILL with si_code SI_USER (as kill() would have
+ * it) and then a SIGSEGV with SEGV_MAPERR (as a fault has it), both
+ * blocked, then unblock them.
+ */
+static int queue_sigill_then_fault(long arg)
+{
+	siginfo_t ill = { .si_signo = SIGILL, .si_code = SI_USER };
+	siginfo_t segv = { .si_signo = SIGSEGV, .si_code = SEGV_MAPERR };
+	sigset_t both;
+
+	(void)arg;
+	sigemptyset(&both);
+	sigaddset(&both, SIGILL);
+	sigaddset(&both, SIGSEGV);
+	ill.si_pid = getpid();
+	ill.si_uid = getuid();
+	if (sigprocmask(SIG_BLOCK, &both, NULL) ||
+	    syscall(SYS_rt_tgsigqueueinfo, getpid(), gettid(), SIGILL, &ill) ||
+	    syscall(SYS_rt_tgsigqueueinfo, getpid(), gettid(), SIGSEGV, &segv))
+		return -1;
+	return sigprocmask(SIG_UNBLOCK, &both, NULL);
+}
+
+/*
+ * What dequeue_synchronous_signal() takes first: an entry with a positive
+ * si_code.  SI_USER (0) is kill()'s, no fault: the SIGSEGV queued after
+ * it comes out first.
+ */
+TEST_F(rule4, si_user_signal_is_no_fault)
+{
+	struct probe cinit, receiver;
+	siginfo_t first, second;
+	struct probe_result r;
+
+	start_receiver(_metadata, &cinit, &receiver, &cinit_handler);
+	ASSERT_EQ(0, probe_call(&receiver, queue_sigill_then_fault, 0, &r));
+	ASSERT_EQ(0, r.ret) TH_LOG("queueing: errno %d", r.err);
+	ASSERT_TRUE(probe_record(&receiver, "receiver", &first));
+	ASSERT_TRUE(probe_record(&receiver, "receiver", &second));
+	EXPECT_EQ(SIGSEGV, first.si_signo) TH_LOG("signal %d was dequeued first", first.si_signo);
+	EXPECT_EQ(SIGILL, second.si_signo);
+}
+
 TEST_F(rule4, tgkill_from_parent_ns)
 {
 	struct probe cinit, receiver;

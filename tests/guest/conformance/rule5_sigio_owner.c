@@ -192,13 +192,41 @@ TEST_F(rule5, sigio_to_process_group_in_child_ns)
 	EXPECT_EQ(SIGIO, si.si_signo);
 }
 
+/*
+ * F_SETOWN names a process by any of its threads' ids: SIGIO goes to the
+ * process of the thread that id names, here a second thread's.
+ */
+TEST_F(rule5, setown_to_second_thread_signals_its_process)
+{
+	const struct probe_opts threaded_handler = {
+		.disposition = PROBE_SIG_HANDLER, .threads = true,
+	};
+	struct probe cinit, receiver;
+	int pipefd[2];
+	siginfo_t si;
+
+	probe_init(&cinit, "cinit", NULL);
+	probe_init(&receiver, "receiver", &cinit);
+	ASSERT_EQ(0, probe_start(&cinit, &cinit_handler));
+	ASSERT_EQ(0, probe_start_in(&cinit, &receiver, &threaded_handler));
+	ASSERT_NE(receiver.pid, receiver.tid2);
+	raise_on_write(_metadata, pipefd, &receiver, receiver.tid2, 0, &si);
+	EXPECT_EQ(SIGIO, si.si_signo);
+}
+
 TEST_F(rule5, setown_zero_and_int_min)
 {
+	struct f_owner_ex owner;
 	int pipefd[2];
 
 	ASSERT_EQ(0, pipe(pipefd));
+	ASSERT_EQ(0, fcntl(pipefd[0], F_SETOWN, -getpgrp()));
 	EXPECT_EQ(0, fcntl(pipefd[0], F_SETOWN, 0)) TH_LOG("F_SETOWN 0 clears the owner");
 	EXPECT_EQ(0, fcntl(pipefd[0], F_GETOWN));
+	/* ...and is no process group: 0 is not negative. */
+	ASSERT_EQ(0, fcntl(pipefd[0], F_GETOWN_EX, &owner));
+	EXPECT_EQ(F_OWNER_PID, (int)owner.type) TH_LOG("F_SETOWN 0 left owner type %d", owner.type);
+	EXPECT_EQ(0, owner.pid);
 	EXPECT_EQ(-1, fcntl(pipefd[0], F_SETOWN, INT_MIN));
 	EXPECT_EQ(EINVAL, errno);
 }

@@ -38,15 +38,19 @@ int pidns_trace_stop(void)
 	return write_file(TRACEFS "events/signal/signal_pidns/enable", "0");
 }
 
-bool pidns_trace_saw(int sig, pid_t pid, const char *decision)
+bool pidns_trace_saw_from(int sig, pid_t pid, const char *sender, const char *decision)
 {
-	char want_sig[32], want_pid[32], want_decision[64], line[512];
+	char want_sig[32], want_pid[32], want_decision[96], line[512];
 	FILE *f = fopen(TRACEFS "trace", "r");
 	bool seen = false;
 
 	snprintf(want_sig, sizeof(want_sig), " sig=%d ", sig);
 	snprintf(want_pid, sizeof(want_pid), " pid=%d ", pid);
-	snprintf(want_decision, sizeof(want_decision), " decision=%s\n", decision);
+	if (sender)
+		snprintf(want_decision, sizeof(want_decision), " sender=%s decision=%s\n",
+			 sender, decision);
+	else
+		snprintf(want_decision, sizeof(want_decision), " decision=%s\n", decision);
 	while (f && !seen && fgets(line, sizeof(line), f))
 		seen = strstr(line, "signal_pidns:") && strstr(line, want_sig) &&
 		       strstr(line, want_pid) && strstr(line, want_decision);
@@ -55,14 +59,25 @@ bool pidns_trace_saw(int sig, pid_t pid, const char *decision)
 	return seen;
 }
 
-bool pidns_trace_wait(int sig, pid_t pid, const char *decision, int timeout_ms)
+bool pidns_trace_saw(int sig, pid_t pid, const char *decision)
+{
+	return pidns_trace_saw_from(sig, pid, NULL, decision);
+}
+
+bool pidns_trace_wait_from(int sig, pid_t pid, const char *sender, const char *decision,
+			   int timeout_ms)
 {
 	for (int waited = 0; waited < timeout_ms; waited++) {
-		if (pidns_trace_saw(sig, pid, decision))
+		if (pidns_trace_saw_from(sig, pid, sender, decision))
 			return true;
 		usleep(1000);
 	}
-	return pidns_trace_saw(sig, pid, decision);
+	return pidns_trace_saw_from(sig, pid, sender, decision);
+}
+
+bool pidns_trace_wait(int sig, pid_t pid, const char *decision, int timeout_ms)
+{
+	return pidns_trace_wait_from(sig, pid, NULL, decision, timeout_ms);
 }
 
 int pidns_trace_print(const char *indent)

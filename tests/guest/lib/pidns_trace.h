@@ -28,6 +28,13 @@ bool pidns_trace_saw(int sig, pid_t pid, const char *decision);
 /* The same, waiting for it up to @timeout_ms: for a signal the kernel raises. */
 bool pidns_trace_wait(int sig, pid_t pid, const char *decision, int timeout_ms);
 /*
+ * Both, and the event named @sender as the sender ("visible", "invisible",
+ * "ancestor", "kernel" or "unknown").
+ */
+bool pidns_trace_saw_from(int sig, pid_t pid, const char *sender, const char *decision);
+bool pidns_trace_wait_from(int sig, pid_t pid, const char *sender, const char *decision,
+			   int timeout_ms);
+/*
  * Print the event's lines since pidns_trace_start(), each after @indent:
  * the number printed, or -errno.
  */
