@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pidns_trace.h"
@@ -64,13 +65,24 @@ bool pidns_trace_saw(int sig, pid_t pid, const char *decision)
 	return pidns_trace_saw_from(sig, pid, NULL, decision);
 }
 
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* By the clock: each look reads the whole trace, which takes a while. */
 bool pidns_trace_wait_from(int sig, pid_t pid, const char *sender, const char *decision,
 			   int timeout_ms)
 {
-	for (int waited = 0; waited < timeout_ms; waited++) {
+	long deadline = now_ms() + timeout_ms;
+
+	while (now_ms() < deadline) {
 		if (pidns_trace_saw_from(sig, pid, sender, decision))
 			return true;
-		usleep(1000);
+		usleep(10000);
 	}
 	return pidns_trace_saw_from(sig, pid, sender, decision);
 }
