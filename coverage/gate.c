@@ -377,6 +377,15 @@ fail(char *diag, size_t size, int *failures, const char *fmt, ...)
 	(*failures)++;
 }
 
+/* Does @s have line (@lines) or branch records for source line @line? */
+static bool records_at(const struct source *s, int line, bool lines)
+{
+	for (int i = 0; i < (lines ? s->nr_lines : s->nr_branches); i++)
+		if ((lines ? s->lines[i].line : s->branches[i].line) == line)
+			return true;
+	return false;
+}
+
 /* The gate's verdict on one entry, from the gated capture @s. */
 static void judge(const struct source *s, const char *path, const char *func, const char *need,
 		  const struct count *c, char *diag, size_t size, int *failures)
@@ -389,17 +398,16 @@ static void judge(const struct source *s, const char *path, const char *func, co
 		     func);
 		return;
 	}
-	if (!strncmp(need, "lines", 5)) {
-		/* Each offset must name a line that has code: else it drifted. */
-		for (p = strchr(need, ':'); p; p = strchr(p + 1, ',')) {
-			int off = atoi(p + 2), n = 0;
+	/* Each offset must name a line with what @need gates: else it drifted. */
+	for (p = strchr(need, ':'); p; p = strchr(p + 1, ',')) {
+		int off = atoi(p + 2);
 
-			for (i = 0; i < s->nr_lines; i++)
-				n += s->lines[i].line == c->first + off;
-			if (!n)
-				fail(diag, size, failures, "no code at +%d (line %d: %s): the offset drifted",
-				     off, c->first + off, source_line(path, c->first + off));
-		}
+		if (!records_at(s, c->first + off, !strncmp(need, "lines", 5)))
+			fail(diag, size, failures, "no %s at +%d (line %d: %s): the offset drifted",
+			     strncmp(need, "lines", 5) ? "branches" : "code", off, c->first + off,
+			     source_line(path, c->first + off));
+	}
+	if (!strncmp(need, "lines", 5)) {
 		for (i = 0; i < s->nr_lines; i++)
 			if (s->lines[i].line >= c->first && s->lines[i].line <= c->last &&
 			    s->lines[i].count == 0 && gated_line(need, s->lines[i].line - c->first))
@@ -410,16 +418,6 @@ static void judge(const struct source *s, const char *path, const char *func, co
 	if (c->branches == 0) {
 		fail(diag, size, failures, "%s has no branches in the data (inlined away?)", func);
 		return;
-	}
-	/* Each offset must name a line with branches: else it drifted. */
-	for (p = strchr(need, ':'); p; p = strchr(p + 1, ',')) {
-		int off = atoi(p + 2), n = 0;
-
-		for (i = 0; i < s->nr_branches; i++)
-			n += s->branches[i].line == c->first + off;
-		if (!n)
-			fail(diag, size, failures, "no branches at +%d (line %d: %s): the offset drifted",
-			     off, c->first + off, source_line(path, c->first + off));
 	}
 	for (i = 0; i < s->nr_branches; i++) {
 		const struct branch *b = &s->branches[i];

@@ -738,6 +738,19 @@ TEST_F(rule1, sigtstp_to_orphaned_cinit)
  * requeues it, and the queue entry keeps its origin, so rule 1 decides
  * again when cinit unblocks it.
  */
+/* cinit at SIG_DFL, seized by this process, stopped for our @sig. */
+static void seize_and_stop_on(struct __test_metadata *_metadata, struct probe *cinit, int sig)
+{
+	int status;
+
+	ASSERT_EQ(0, start_cinit(cinit, &cinit_dfl));
+	ASSERT_EQ(0, ptrace(PTRACE_SEIZE, cinit->pid, 0, 0));
+	ASSERT_EQ(0, kill(cinit->pid, sig));
+	status = probe_fate(cinit);
+	ASSERT_TRUE(WIFSTOPPED(status) && WSTOPSIG(status) == sig)
+		TH_LOG("the tracer saw no stop for signal %d (status %#x)", sig, status);
+}
+
 TEST_F(rule1, traced_requeue_keeps_origin)
 {
 	/* The kernel's sigset, as PTRACE_SETSIGMASK takes it. */
@@ -745,12 +758,7 @@ TEST_F(rule1, traced_requeue_keeps_origin)
 	struct probe cinit;
 	int status;
 
-	ASSERT_EQ(0, start_cinit(&cinit, &cinit_dfl));
-	ASSERT_EQ(0, ptrace(PTRACE_SEIZE, cinit.pid, 0, 0));
-	ASSERT_EQ(0, kill(cinit.pid, SIGTERM));
-	status = probe_fate(&cinit);
-	ASSERT_TRUE(WIFSTOPPED(status) && WSTOPSIG(status) == SIGTERM)
-		TH_LOG("the tracer saw no SIGTERM stop (status %#x)", status);
+	seize_and_stop_on(_metadata, &cinit, SIGTERM);
 	ASSERT_EQ(0, ptrace(PTRACE_SETSIGMASK, cinit.pid, sizeof(block), &block));
 	ASSERT_EQ(0, ptrace(PTRACE_CONT, cinit.pid, 0, SIGTERM));
 	/* Stop it again to detach: the requeued SIGTERM stays pending, blocked. */
@@ -771,15 +779,9 @@ TEST_F(rule1, traced_requeue_keeps_origin)
 TEST_F(rule1, ancestor_tracer_substitutes_sigterm)
 {
 	struct probe cinit;
-	int status;
 
-	ASSERT_EQ(0, start_cinit(&cinit, &cinit_dfl));
-	ASSERT_EQ(0, ptrace(PTRACE_SEIZE, cinit.pid, 0, 0));
 	/* Ignored by default, but a tracee stops for it. */
-	ASSERT_EQ(0, kill(cinit.pid, SIGWINCH));
-	status = probe_fate(&cinit);
-	ASSERT_TRUE(WIFSTOPPED(status) && WSTOPSIG(status) == SIGWINCH)
-		TH_LOG("the tracer saw no SIGWINCH stop (status %#x)", status);
+	seize_and_stop_on(_metadata, &cinit, SIGWINCH);
 	ASSERT_EQ(0, ptrace(PTRACE_DETACH, cinit.pid, 0, SIGTERM));
 	EXPECT_FATE_FROM_ANCESTOR(&cinit, SIGTERM);
 }
