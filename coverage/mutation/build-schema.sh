@@ -29,10 +29,10 @@ while :; do
 	rm -rf "$out"
 	"$@" > "$log" 2>&1 && { grep -v '^  KBUILD  [0-9]' "$log"; exit 0; }
 	# file:line: error: ... inside a mutant's copy
-	bad=$(sed -n 's|^.*/\([a-z/_]*\.c\):\([0-9]*\):[0-9]*: error:.*|\1 \2|p' "$log" |
+	bad=$(sed -n 's|^\([^ :]*\.c\):\([0-9]*\):[0-9]*: error:.*|\1 \2|p' "$log" |
 		while read -r file line; do
-			awk -v f="$file" -v l="$line" '$1 == f && l >= $2 && l <= $3 { print $4 }' \
-				"$gen/lines.map"
+			awk -v f="$file" -v l="$line" '(f == $1 || substr(f, length(f) - length($1)) == "/" $1) &&
+				l >= $2 && l <= $3 { print $4 }' "$gen/lines.map"
 		done | sort -un)
 	if [ -z "$bad" ] || [ $round = 3 ]; then
 		tail -n 30 "$log" >&2

@@ -230,6 +230,11 @@ struct tally {
 	double seconds;
 };
 
+static int by_rule(const void *a, const void *b)
+{
+	return strcmp(((const struct tally *)a)->rule, ((const struct tally *)b)->rule);
+}
+
 static double percent(int part, int whole)
 {
 	return whole ? 100.0 * part / whole : 100.0;
@@ -287,6 +292,7 @@ int main(int argc, char **argv)
 	}
 	if (missing)
 		fatal("%d of the mutants have no outcome: the run did not finish", missing);
+	qsort(tallies, nr_tallies, sizeof(tallies[0]), by_rule);
 
 	printf("  %-5s %9s %8s %6s %7s %7s %6s %8s %10s %10s\n", "rule", "mutants", "no-build",
 	       "equiv", "killed", "timeout", "kunit", "survived", "user score", "KUnit score");

@@ -135,7 +135,8 @@ for p in $workers; do
 done
 [ $rc = 0 ] || exit $rc
 # The figure make bench quotes: a run that booted every mutant it counts.
-line="  TIME    $total mutants booted in $(( $(date +%s) - start )) s, $jobs guests at once"
+secs=$(( $(date +%s) - start ))
+line="  TIME    $total mutants booted in $secs s ($(echo "scale=1; $secs / $total" | bc) s a mutant, $jobs guests at once)"
 echo "$line"
 [ "$resumed" = 0 ] && echo "$line" > "$out/time.txt"
 exit 0

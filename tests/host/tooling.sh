@@ -150,6 +150,18 @@ check mutation.fails_on_an_equivalent_no_longer_generated 2 "g+9.rel is no longe
 	report gone
 sed -i '/^g.false	/d' "$tmp/mut/outcomes"
 check mutation.fails_on_a_mutant_that_did_not_run 2 "have no outcome" report none
+# build-schema.sh: a mutant the compiler refuses (here -Werror=parentheses
+# on "a || b && c") is named and left out, and the schema built again
+mkdir -p "$tmp/nb/in" "$tmp/nb/src"
+printf '#include <stdbool.h>\nbool h(int x, int y)\n{\n\treturn x > 0 && y && x < 9;\n}\n' \
+	> "$tmp/nb/in/h.c"
+echo "1  h  h.c  branches" > "$tmp/nb/rules.list"
+cp "$tmp/nb/in/h.c" "$tmp/nb/src/h.c"
+check mutation.leaves_out_a_mutant_that_does_not_compile 0 "NOBUILD h+2.andor.1" \
+	sh coverage/mutation/build-schema.sh "$bin/schemata" "$tmp/nb/in" "$tmp/nb/rules.list" \
+	"$tmp/nb/src" "$tmp/nb/gen" "$tmp/nb/not-compiled" -- \
+	gcc -D'core_param(a,b,c,d)=' -Werror=parentheses -c "$tmp/nb/src/h.c" -o "$tmp/nb/h.o"
+check mutation.lists_what_did_not_compile 0 "h+2.andor.1" cat "$tmp/nb/not-compiled"
 check make.mutation_rule_is_checked nonzero "RULE=9 is not a rule" make -s mutation RULE=9
 
 # summary: a made-up guest results folder; PLAN defaults to the one case
