@@ -47,9 +47,9 @@ echo "Expected skips, with reasons: \`tests/guest/expected-skips.list\`."
 echo
 echo "## The lab's own tools (\`tests/host/tooling.sh\`)"
 echo
-echo "Bad and made-up input to make, the runner, the coverage gate and the summary."
+echo "Bad and made-up input to make, the runner, the coverage gate, the mutation tools and the summary; hung tests and guests."
 echo
-sed -n 's/^check \([a-z_.]*\) .*/- `\1`/p' tests/host/tooling.sh
+sed -n 's/^[[:space:]]*check \([a-z_.]*\) .*/- `\1`/p' tests/host/tooling.sh
 echo
 echo "## gdb scenarios (\`make gdb-check\`)"
 echo

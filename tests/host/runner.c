@@ -17,6 +17,10 @@
  * there is no watchdog, and the terminal's settings are restored after
  * (UML leaves it raw when it dies).
  *
+ * Before the watchdog kills a hung guest it asks the guest kernel, over
+ * UML's management console, for its blocked tasks and their stacks
+ * (sysrq w), into LOG.tasks (with -l): a hang leaves something to look at.
+ *
  * Exit status: the guest's, 124 if the watchdog fired, 130 if interrupted.
  */
 #define _GNU_SOURCE
@@ -26,10 +30,14 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -168,6 +176,133 @@ static pid_t start_guest(const struct options *o, int *console)
 	return pid;
 }
 
+/*
+ * UML's mconsole protocol (arch/um/drivers/mconsole.h): datagrams on the
+ * socket <uml_dir>/<umid>/mconsole; a request's output comes back as
+ * replies until one has more == 0.
+ */
+#define MCONSOLE_MAGIC 0xcafebabe
+#define MCONSOLE_VERSION 2
+#define MCONSOLE_MAX_DATA 512
+
+struct mconsole_request {
+	uint32_t magic, version, len;
+	char data[MCONSOLE_MAX_DATA];
+};
+
+struct mconsole_reply {
+	uint32_t err, more, len;
+	char data[MCONSOLE_MAX_DATA];
+};
+
+/* The guest's umid folder, <uml_dir>/<umid>, from its arguments. */
+static bool umid_dir(char **argv, char *dir, size_t size)
+{
+	const char *umid = NULL, *uml_dir = NULL;
+
+	for (; *argv; argv++) {
+		if (!strncmp(*argv, "umid=", 5))
+			umid = *argv + 5;
+		else if (!strncmp(*argv, "uml_dir=", 8))
+			uml_dir = *argv + 8;
+	}
+	/* A random umid, or ~/.uml: not worth guessing. */
+	return umid && uml_dir && *umid && snprintf(dir, size, "%s/%s", uml_dir, umid) < (int)size;
+}
+
+static bool mconsole_socket(char **argv, struct sockaddr_un *addr)
+{
+	char dir[sizeof(addr->sun_path)];
+
+	addr->sun_family = AF_UNIX;
+	return umid_dir(argv, dir, sizeof(dir)) &&
+	       snprintf(addr->sun_path, sizeof(addr->sun_path), "%s/mconsole", dir) <
+	       (int)sizeof(addr->sun_path);
+}
+
+/* A killed guest leaves its umid folder (pid file, mconsole socket). */
+static void remove_umid_dir(char **argv)
+{
+	char dir[4096], path[sizeof(dir) + 258];
+	struct dirent *d;
+	DIR *f;
+
+	if (!umid_dir(argv, dir, sizeof(dir)) || !(f = opendir(dir)))
+		return;
+	while ((d = readdir(f)))
+		if (strcmp(d->d_name, ".") && strcmp(d->d_name, "..")) {
+			snprintf(path, sizeof(path), "%s/%.255s", dir, d->d_name);
+			unlink(path);
+		}
+	closedir(f);
+	rmdir(dir);
+}
+
+/* Send @cmd; copy what the guest answers to @out until its last reply. */
+static bool mconsole_command(int sock, const struct sockaddr_un *addr, const char *cmd,
+			     int out, long deadline)
+{
+	struct mconsole_request req = { .magic = MCONSOLE_MAGIC, .version = MCONSOLE_VERSION };
+
+	req.len = snprintf(req.data, sizeof(req.data), "%s", cmd);
+	if (sendto(sock, &req, sizeof(req), 0, (const struct sockaddr *)addr, sizeof(*addr)) < 0)
+		return false;
+	for (;;) {
+		struct pollfd pfd = { .fd = sock, .events = POLLIN };
+		struct mconsole_reply reply;
+
+		if (now_ms() >= deadline || poll(&pfd, 1, deadline - now_ms()) <= 0 ||
+		    recv(sock, &reply, sizeof(reply), 0) < (ssize_t)offsetof(struct mconsole_reply, data))
+			return false;
+		copy_out(out, reply.data,
+			 strnlen(reply.data, reply.len < MCONSOLE_MAX_DATA ? reply.len : MCONSOLE_MAX_DATA));
+		if (!reply.more)
+			return !reply.err;
+	}
+}
+
+/*
+ * A hung guest's blocked tasks, with their stacks, before it is killed
+ * (sysrq w, at a console log level that lets it through "quiet"), into
+ * @path: false if there is no mconsole to ask.  Not sysrq t: on 6.12's
+ * UML it panics in print_worker_info() on a workqueue rescuer.  (A test
+ * that hangs in a sleep is dumped by the guest's init, at the test's own
+ * bound.)
+ */
+static bool dump_tasks(char **argv, const char *path)
+{
+	static const char *const cmds[] = { "sysrq 8", "sysrq w" };
+	struct sockaddr_un addr, self = { .sun_family = AF_UNIX };
+	long deadline = now_ms() + 10000;
+	int out, sock;
+	size_t i;
+
+	if (!mconsole_socket(argv, &addr))
+		return false;
+	out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	/* Autobind (an abstract address): the guest replies to it. */
+	if (out < 0 || sock < 0 || bind(sock, (struct sockaddr *)&self, sizeof(sa_family_t))) {
+		fprintf(stderr, "runner: no task dump: %s\n", strerror(errno));
+		if (out >= 0)
+			close(out);
+		if (sock >= 0)
+			close(sock);
+		return false;
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		dprintf(out, "### mconsole %s\n", cmds[i]);
+		if (!mconsole_command(sock, &addr, cmds[i], out, deadline))
+			break;
+	}
+	if (i < sizeof(cmds) / sizeof(cmds[0]))
+		dprintf(out, "\n### no answer from %s: the guest kernel itself is stuck\n",
+			addr.sun_path);
+	close(sock);
+	close(out);
+	return true;
+}
+
 /* Kill the guest's group and every descendant re-parented to us; reap all. */
 static void kill_everything(pid_t guest)
 {
@@ -218,6 +353,7 @@ int main(int argc, char **argv)
 	bool have_tty = o.interactive && tcgetattr(0, &saved_tty) == 0;
 	long deadline = o.timeout_s ? now_ms() + o.timeout_s * 1000L : 0;
 	int console, status = 0, log = -1;
+	char tasks[4096] = "";
 	bool exited = false, timed_out = false;
 	pid_t guest;
 
@@ -245,6 +381,11 @@ int main(int argc, char **argv)
 
 		if (deadline && now_ms() >= deadline) {
 			timed_out = true;
+			if (log >= 0) {
+				snprintf(tasks, sizeof(tasks), "%s.tasks", o.log);
+				if (!dump_tasks(o.argv, tasks))
+					tasks[0] = '\0';
+			}
 			break;
 		}
 		if (console >= 0 && poll(&pfd, 1, 50) > 0) {
@@ -266,13 +407,15 @@ int main(int argc, char **argv)
 			exited = true;
 	}
 	kill_everything(guest);
+	remove_umid_dir(o.argv);
 	if (have_tty)
 		tcsetattr(0, TCSANOW, &saved_tty);
 
 	if (timed_out) {
-		fprintf(stderr, "runner: error: guest hung: killed after %d s while running %s%s%s\n",
+		fprintf(stderr, "runner: error: guest hung: killed after %d s while running %s%s%s%s%s\n",
 			o.timeout_s, progress.program[0] ? progress.program : "(boot, before any test)",
-			progress.test[0] ? " test " : "", progress.test);
+			progress.test[0] ? " test " : "", progress.test,
+			tasks[0] ? "; blocked tasks: " : "", tasks);
 		return 124;
 	}
 	if (interrupted) {

@@ -1,16 +1,20 @@
 #!/bin/sh
 # tooling.sh: the lab's own tools, on bad and on made-up input, as TAP.
 #
-#   tooling.sh HOSTBIN > tooling.tap
+#   tooling.sh HOSTBIN [UML UML_ARGS...] > tooling.tap
 #
 # What users rely on when something is wrong: bad input is a clear
 # message and a non-zero exit, never a silent pass; the runner names a
 # hung test; the coverage gate fails naming an untaken edge; the summary
 # counts a program that never ran, an unlisted skip and an unfinished
-# guest as failures.  Nothing here boots a kernel.  Run from the
-# repository's top folder (make test does).
+# guest as failures.  Only the hang checks boot a kernel (UML, given
+# UML_ARGS; two short boots).  Run from the repository's top folder
+# (make test does).
 set -u
 bin=$1
+shift
+uml=${1:-}
+[ $# = 0 ] || shift
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0
@@ -195,5 +199,28 @@ results "ok 1 suite/prog" "ok 1 t.fine" finished
 check summary.totals_guest_and_host_apart 0 "guest total               1 passed" summary
 PLAN=0 results "ok 1 suite/prog" "PASS (an older selftest, no TAP)" finished
 check summary.counts_a_program_without_tap_by_its_exit 0 "1 passed, 0 failed" summary
+
+# hangs leave something to look at: init dumps a test's processes at its
+# time limit (hang/cat reads the console, forever), the runner asks a hung
+# guest's kernel for its blocked tasks
+if [ -n "$uml" ]; then
+	rootfs=$(printf '%s\n' "$@" | sed -n 's/^rootflags=//p')
+	hung_test() {
+		"$bin/runner" -q -t 60 -- "$uml" "$@" umid=lab-hang-init-$$ -- \
+			test 2 -o /results/hang-$$ hang/cat >/dev/null 2>&1
+		cat "$rootfs/results/hang-$$/hang/cat.tap"
+	}
+	hung_guest() {
+		"$bin/runner" -q -t 4 -l "$tmp/hung.log" -- "$uml" "$@" umid=lab-hang-runner-$$ -- \
+			run /bin/sleep 100 2>"$tmp/hung.err"
+		rc=$?
+		cat "$tmp/hung.err" "$tmp/hung.log.tasks"
+		return $rc
+	}
+	check init.dumps_a_test_at_its_time_limit 0 "(cat) S" hung_test "$@"
+	rm -rf "$rootfs/results/hang-$$"
+	check runner.dumps_a_hung_guests_blocked_tasks 124 "sysrq: Show Blocked State" \
+		hung_guest "$@"
+fi
 
 echo "1..$n"

@@ -25,10 +25,12 @@
  * handles the ones busybox poweroff, halt and reboot send to pid 1.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,6 +203,59 @@ static bool reap_within(pid_t pid, int *status, long limit_ms)
 /* UNKILLABLE: the program outlived SIGKILL, and nothing can run after it. */
 enum outcome { PASSED, FAILED, TIMED_OUT, UNKILLABLE };
 
+/* A TAP comment line, to the console and to @out. */
+static void __attribute__((format(printf, 2, 3))) note(int out, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(line) - 1)
+		n = sizeof(line) - 1;
+	write(1, line, n);
+	write(out, line, n);
+}
+
+/*
+ * What a program that ran out of time was doing: each process of its
+ * group, its state and kernel stack, before init kills them.
+ */
+static void dump_group(pid_t pgid, int out)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *d;
+
+	note(out, "# the processes of the test, at its time limit: pid (comm) state, kernel stack\n");
+	while (proc && (d = readdir(proc))) {
+		char path[64], stat[512], line[256], state;
+		int pid = atoi(d->d_name), pgrp;
+		FILE *f;
+		char *p;
+
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		f = pid > 0 ? fopen(path, "r") : NULL;
+		if (!f)
+			continue;
+		p = fgets(stat, sizeof(stat), f) ? strrchr(stat, ')') : NULL;
+		fclose(f);
+		if (!p || sscanf(p + 1, " %c %*d %d", &state, &pgrp) != 2 || pgrp != pgid)
+			continue;
+		p[1] = '\0';
+		note(out, "#   %s %c\n", stat, state);
+		snprintf(path, sizeof(path), "/proc/%d/stack", pid);
+		f = fopen(path, "r");
+		while (f && fgets(line, sizeof(line), f))
+			note(out, "#       %s", line);
+		if (f)
+			fclose(f);
+	}
+	if (proc)
+		closedir(proc);
+}
+
 /* A top-level TAP "not ok" line, seen a chunk of output at a time. */
 struct line_watch {
 	char line[8];
@@ -266,8 +321,10 @@ static enum outcome run_test(const char *name, int limit_s, int *status)
 		long left = deadline - now_ms();
 		ssize_t n;
 
-		if (left <= 0)
+		if (left <= 0) {
+			dump_group(pid, out);
 			break;
+		}
 		if (poll(&pfd, 1, left > 100 ? 100 : left) > 0) {
 			n = read(pipefd[0], buf, sizeof(buf));
 			if (n > 0) {
