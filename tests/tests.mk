@@ -29,7 +29,9 @@ SELFTEST_CC  := gcc -static -g -O2 -Wall -pthread
 SELFTEST_SRCS := $(shell sed -e 's/\#.*//' $(SELFTEST_LIST) | awk 'NF { print $$1 }')
 SELFTESTS    := $(addprefix $(ROOTFS)/tests/selftests/,$(notdir $(SELFTEST_SRCS)))
 UAPI         := $(BUILD)/headers/usr/include
-GUEST_TESTS  := $(UML_TESTS) $(CONFORMANCE) $(SELFTESTS)
+# Every rule at once under load (make test's run is short; make stress).
+STRESS       := $(ROOTFS)/tests/stress/stress
+GUEST_TESTS  := $(UML_TESTS) $(CONFORMANCE) $(STRESS) $(SELFTESTS)
 # KUnit suites built into the kernel (uml-configs/kunit.config); they run
 # at boot when the command line says kunit.enable=1.
 KUNIT_SUITES := kunit/signal_pidns
@@ -64,6 +66,10 @@ $(ROOTFS)/bin/pidns-demo $(ROOTFS)/bin/signal-rtt:
 $(ROOTFS)/tests/conformance/%: tests/guest/conformance/%.c $(GUEST_LIB) $(GUEST_LIB_H) $(SRC_STAMP)
 	@echo "  GUESTCC $@"
 	$(Q)mkdir -p $(@D) && $(GUEST_CC) -I$(HARNESS_DIR) -Itests/guest/lib $< $(GUEST_LIB) -o $@ -lpthread
+
+$(STRESS): tests/guest/stress/stress.c
+	@echo "  GUESTCC $@"
+	$(Q)mkdir -p $(@D) && $(GUEST_CC) $< -o $@
 
 $(ROOTFS)/tests/uml/%: tests/guest/uml/%.c $(SRC_STAMP)
 	@echo "  GUESTCC $@"
@@ -212,6 +218,14 @@ endif
 trace: host-check kbuild guest-tools
 	@echo "  BOOT    $(UML) (build/kernel; each experiment under each policy, traced)"
 	$(Q)$(call guest_run,trace,,/bin/pidns-demo -t $(RULE))
+
+# The stress run, longer: STRESS_S seconds, STRESS_DEPTH nested namespaces.
+STRESS_S     ?= 30
+STRESS_DEPTH ?= 32
+.PHONY: stress
+stress: host-check kbuild guest-tools
+	@echo "  BOOT    $(UML) (build/kernel; stress for $(STRESS_S) s, $(STRESS_DEPTH) nested namespaces)"
+	$(Q)$(call guest_run,stress,$(TEST_KERNEL_ARGS),/tests/stress/stress $(STRESS_S) $(STRESS_DEPTH))
 
 .PHONY: shell
 shell: host-check kbuild guest-tools
