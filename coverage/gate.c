@@ -402,7 +402,10 @@ static void judge(const struct source *s, const char *path, const char *func, co
 	for (p = strchr(need, ':'); p; p = strchr(p + 1, ',')) {
 		int off = atoi(p + 2);
 
-		if (!records_at(s, c->first + off, !strncmp(need, "lines", 5)))
+		if (c->first + off > c->last)
+			fail(diag, size, failures, "+%d is past the end of %s (line %d)", off, func,
+			     c->last);
+		else if (!records_at(s, c->first + off, !strncmp(need, "lines", 5)))
 			fail(diag, size, failures, "no %s at +%d (line %d: %s): the offset drifted",
 			     strncmp(need, "lines", 5) ? "branches" : "code", off, c->first + off,
 			     source_line(path, c->first + off));

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct rule_entry {
@@ -57,16 +58,12 @@ static inline bool valid_need(const char *need)
 static inline bool gated_line(const char *need, int offset)
 {
 	const char *p = strchr(need, ':');
-	char want[16];
 
 	if (!p)
 		return true;
-	snprintf(want, sizeof(want), "+%d", offset);
-	for (p++; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
-		if (!strncmp(p, want, strlen(want)) &&
-		    (p[strlen(want)] == ',' || p[strlen(want)] == '\0'))
+	for (p++; *p == '+'; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ','))
+		if (atoi(p + 1) == offset)
 			return true;
-	}
 	return false;
 }
 

@@ -120,6 +120,10 @@ rules lines "1  f  f.c  lines:+3"
 check gate.gates_the_lines_an_offset_names 1 "line 4 never ran" gate_rules lines unrun
 rules other_line "1  f  f.c  lines:+4"
 check gate.takes_only_the_lines_named 0 "gate: pass" gate_rules other_line unrun
+sed 's/^FN:1,f$/FN:1,f\nFN:7,g/' "$tmp/covered.info" > "$tmp/two.info"
+rules past_end "1  f  f.c  lines:+7"
+check gate.fails_an_offset_past_its_function 1 "+7 is past the end of f (line 6)" \
+	gate_rules past_end two
 rules lines_drift "1  f  f.c  lines:+1"
 check gate.fails_a_lines_offset_on_a_line_without_code 1 "no code at +1" \
 	gate_rules lines_drift covered
