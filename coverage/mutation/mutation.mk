@@ -40,13 +40,18 @@ endif
 mutation: host-check kbuild guest-tools $(SCHEMATA) $(MUT_REPORT) $(MUT_STAMP)
 	$(Q)exec 8>$(MUT_DIR)/.lock; flock -n 8 || \
 		{ echo "mutation: error: another make mutation is running in this checkout" >&2; exit 1; }; \
+	git -C $(MUT_SRC) checkout -q --detach $$(git -C $(SRC) rev-parse HEAD) -- 2>/dev/null || \
+		git -C $(MUT_SRC) checkout -q -f --detach $$(git -C $(SRC) rev-parse HEAD) || exit 1; \
+	[ -z "$$(git -C $(SRC) status --porcelain --untracked-files=no)" ] || \
+		echo "mutation: warning: build/src has uncommitted changes: only those in the files mutated reach the mutant kernel" >&2; \
 	echo "  SCHEMA  $(MUT_UML) (every mutant of coverage/rules.list in one kernel)"; \
 	sh coverage/mutation/build-schema.sh $(SCHEMATA) $(SRC) coverage/rules.list $(MUT_SRC) \
 		$(MUT_GEN) $(MUT_DIR)/not-compiled -- \
 		$(MAKE) -s kbuild SRC=$(MUT_SRC) SRC_STAMP=$(MUT_STAMP) KBUILD=$(MUT_KBUILD) UML=$(MUT_UML) \
 		|| exit 1; \
-	sel=$$(awk -v r='$(RULE)' -v m='$(MUTANT)' '(r == "" || $$3 == r) && (m == "" || $$2 == m) \
-		{ print $$1 }' $(MUT_GEN)/mutants.list | grep -vxF -f $(MUT_DIR)/not-compiled); \
+	sel=$$(awk -v r='$(RULE)' -v m='$(MUTANT)' 'FILENAME != ARGV[2] { skip[$$1] = 1; next } \
+		(r == "" || $$3 == r) && (m == "" || $$2 == m) && !skip[$$2] { print $$1 }' \
+		$(MUT_DIR)/not-compiled $(MUT_GEN)/mutants.list); \
 	[ -n "$$sel" ] || { echo "mutation: error: no mutant is $(or $(MUTANT),of rule $(RULE)); \
 ids: $(MUT_GEN)/mutants.list" >&2; exit 2; }; \
 	$(if $(MUTANT),[ ! -e $(MUT_DIR)/outcomes ] || { awk -F'\t' -v id='$(MUTANT)' '$$1 != id' \
@@ -55,7 +60,7 @@ ids: $(MUT_GEN)/mutants.list" >&2; exit 2; }; \
 	sel=$$(for n in $$sel; do id=$$(awk -v n=$$n '$$1 == n { print $$2 }' $(MUT_GEN)/mutants.list); \
 		echo "$$equiv" | grep -qxF "$$id" || echo $$n; done); \
 	echo "  MUTATE  $$(echo $$sel | wc -w) mutants, $(MUT_JOBS) guests at once, $(MUT_BOUND) s each at most"; \
-	sh coverage/mutation/run-mutants.sh $(RUNNER) $(MUT_UML) $(ROOTFS) $(MUT_GEN) $(MUT_DIR) \
+	MUT_FULL=$(if $(RULE)$(MUTANT),0,1) sh coverage/mutation/run-mutants.sh $(RUNNER) $(MUT_UML) $(ROOTFS) $(MUT_GEN) $(MUT_DIR) \
 		$(MUT_JOBS) $(MUT_BOUND) "$$sel" "$(COV_CONFORMANCE)" -- $(UML_ARGS) $(TEST_KERNEL_ARGS) \
 		|| exit $$?; \
 	$(MUT_REPORT) $(if $(RULE),-r $(RULE)) $(if $(MUTANT),-m $(MUTANT)) $(MUT_GEN) \

@@ -6,17 +6,20 @@
  *
  * GEN is what schemata wrote (mutants.list, diffs/), OUTCOMES what
  * run-mutants.sh found, NOT_COMPILED the ids left out of the schema,
- * EQUIVALENTS coverage/equivalent-mutants.list ("id reason": no input
- * can tell the mutant from the original).  -r takes one rule's mutants,
- * -m one mutant.
+ * EQUIVALENTS coverage/equivalent-mutants.list ("id hash reason": no
+ * input can tell the mutant from the original).  -r takes one rule's
+ * mutants, -m one mutant.
  *
  * Prints a table per rule and each survivor's diff, and writes JSON.  A
  * mutant is detected when a user-space test failed on it or its boot hung
  * (make test would fail either way); the score is detected / (generated -
  * not compiled - equivalent), for the user-space suites and for KUnit.
  * Exit 1 when a counted mutant was not detected by the user-space suites
- * (the gate: each is a missing test), 2 for input that does not parse, an
- * equivalent that is no longer generated, or a mutant with no outcome.
+ * (the gate: each is a missing test) or its boot ended in error (it
+ * proves nothing either way), 2 for input that does not parse, an
+ * equivalent that is no longer generated or changes other code than it
+ * was judged on, a mutant with no outcome, or an outcome for one that
+ * did not compile.
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -28,14 +31,15 @@
 
 #define MAX_MUTANTS 2048
 
-enum status { MISSING, NOT_COMPILED, EQUIVALENT, KILLED, TIMEOUT, KUNIT_ONLY, SURVIVED };
+enum status { MISSING, NOT_COMPILED, EQUIVALENT, KILLED, TIMEOUT, KUNIT_ONLY, SURVIVED, ERROR };
 static const char *const status_name[] = {
-	"missing", "not-compiled", "equivalent", "killed", "timeout", "kunit-only", "survived"
+	"missing", "not-compiled", "equivalent", "killed", "timeout", "kunit-only", "survived",
+	"error",
 };
-#define NR_STATUS (SURVIVED + 1)
+#define NR_STATUS (ERROR + 1)
 
 struct mutant {
-	char id[192], rule[8], file[256], why[512];
+	char id[192], rule[8], file[256], why[512], hash[17];
 	char user[512], kunit[512];	/* the first failure each found, or "-" */
 	int line;
 	double seconds;
@@ -88,7 +92,8 @@ static void read_mutants(const char *gen)
 
 		if (nr_mutants == MAX_MUTANTS)
 			fatal("%s: more than %d mutants", path, MAX_MUTANTS);
-		if (sscanf(line, "%d %191s %7s %255s %d", &n, m->id, m->rule, m->file, &m->line) != 5)
+		if (sscanf(line, "%d %191s %7s %255s %d %16s", &n, m->id, m->rule, m->file, &m->line,
+			   m->hash) != 6)
 			fatal("%s: does not parse: %s", path, line);
 		nr_mutants++;
 	}
@@ -136,18 +141,26 @@ static void read_equivalents(const char *path)
 	int nr = 0;
 
 	while (fgets(line, sizeof(line), f)) {
+		char hash[17] = "";
 		struct mutant *m;
+		int n = 0;
 
 		nr++;
 		id = split_id(line, &why);
 		if (!id)
 			continue;
-		if (!*why)
-			fatal("%s:%d: %s has no reason: say why no input tells it apart", path, nr, id);
+		sscanf(why, "%16s %n", hash, &n);
+		why += n;
+		if (!n || !*why)
+			fatal("%s:%d: not \"id hash reason\": say what %s changes and why no input tells it apart",
+			      path, nr, id);
 		m = find(id);
 		if (!m)
 			fatal("%s:%d: %s is no longer generated: remove it, or find what it became",
 			      path, nr, id);
+		if (strcmp(hash, m->hash))
+			fatal("%s:%d: %s now changes other code (hash %s, listed %s): judge it again",
+			      path, nr, id, m->hash, hash);
 		m->status = EQUIVALENT;
 		snprintf(m->why, sizeof(m->why), "%s", why);
 	}
@@ -178,6 +191,8 @@ static void read_outcomes(const char *path)
 			fatal("%s: %s is not a mutant of this schema", path, field[0]);
 		if (m->status == EQUIVALENT)
 			continue;	/* listed: run, but not counted */
+		if (m->status == NOT_COMPILED)
+			fatal("%s: %s has an outcome, but it did not compile", path, m->id);
 		for (i = KILLED; i < NR_STATUS && strcmp(field[1], status_name[i]); i++)
 			;
 		if (i == NR_STATUS)
@@ -284,8 +299,7 @@ int main(int argc, char **argv)
 		for (struct tally *x = t; x; x = x == &all ? NULL : &all) {
 			x->generated++;
 			x->count[m->status]++;
-			x->by_kunit += m->status >= KILLED && m->status != EQUIVALENT &&
-				       strcmp(m->kunit, "-") && *m->kunit;
+			x->by_kunit += m->status >= KILLED && strcmp(m->kunit, "-") && *m->kunit;
 			x->seconds += m->seconds;
 		}
 		missing += m->status == MISSING;
@@ -294,16 +308,16 @@ int main(int argc, char **argv)
 		fatal("%d of the mutants have no outcome: the run did not finish", missing);
 	qsort(tallies, nr_tallies, sizeof(tallies[0]), by_rule);
 
-	printf("  %-5s %9s %8s %6s %7s %7s %6s %8s %10s %10s\n", "rule", "mutants", "no-build",
-	       "equiv", "killed", "timeout", "kunit", "survived", "user score", "KUnit score");
+	printf("  %-5s %9s %8s %6s %7s %7s %6s %8s %6s %10s %10s\n", "rule", "mutants", "no-build",
+	       "equiv", "killed", "timeout", "kunit", "survived", "error", "user score", "KUnit score");
 	for (int j = 0; j <= nr_tallies; j++) {
 		struct tally *t = j < nr_tallies ? &tallies[j] : &all;
 		int counted = t->generated - t->count[NOT_COMPILED] - t->count[EQUIVALENT];
 		int detected = t->count[KILLED] + t->count[TIMEOUT];
 
-		printf("  %-5s %9d %8d %6d %7d %7d %6d %8d %9.1f%% %9.1f%%\n", t->rule, t->generated,
-		       t->count[NOT_COMPILED], t->count[EQUIVALENT], t->count[KILLED],
-		       t->count[TIMEOUT], t->count[KUNIT_ONLY], t->count[SURVIVED],
+		printf("  %-5s %9d %8d %6d %7d %7d %6d %8d %6d %9.1f%% %9.1f%%\n", t->rule,
+		       t->generated, t->count[NOT_COMPILED], t->count[EQUIVALENT], t->count[KILLED],
+		       t->count[TIMEOUT], t->count[KUNIT_ONLY], t->count[SURVIVED], t->count[ERROR],
 		       percent(detected, counted), percent(t->by_kunit, counted));
 	}
 	if (all.generated - all.count[NOT_COMPILED] - all.count[EQUIVALENT])
@@ -346,18 +360,22 @@ int main(int argc, char **argv)
 		put_json_string(json, diff);
 		fputc('}', json);
 		first = 0;
-		if (m->status == SURVIVED || m->status == KUNIT_ONLY) {
+		if (m->status == SURVIVED || m->status == KUNIT_ONLY || m->status == ERROR) {
 			printf("\n  %s (rule %s): %s%s%s\n%s", m->id, m->rule, status_name[m->status],
-			       m->status == KUNIT_ONLY ? ", KUnit: " : "",
-			       m->status == KUNIT_ONLY ? m->kunit : "", diff);
+			       m->status == KUNIT_ONLY ? ", KUnit: " : m->status == ERROR ? ": " : "",
+			       m->status == KUNIT_ONLY ? m->kunit : m->status == ERROR ? m->user : "",
+			       diff);
 			failures++;
 		}
 		free(diff);
 	}
 	fprintf(json, "\n  ]\n}\n");
 	fclose(json);
-	if (failures)
+	if (all.count[ERROR])
+		printf("\nmutation: %d boots ended in error: they prove nothing, run them again\n",
+		       all.count[ERROR]);
+	if (failures > all.count[ERROR])
 		printf("\nmutation: %d mutants no user-space test catches: each is a missing test\n",
-		       failures);
+		       failures - all.count[ERROR]);
 	return failures ? 1 : 0;
 }

@@ -12,14 +12,17 @@
  * boot parameter pidns_mutant=<n> selects (0, the default: none).  One
  * build then serves every mutant.
  *
- * OUTDIR/mutants.list gets a line "n id rule file line" per mutant, the
- * id stable while the function's lines stay where they are:
+ * OUTDIR/mutants.list gets a line "n id rule file line hash" per mutant,
+ * the id stable while the function's lines stay where they are:
  * <function>+<offset>.<operator>[.<k>], k telling apart the same
- * operator on one line.  OUTDIR/diffs/<id>.diff is the mutant as a
- * patch of its source file; OUTDIR/lines.map says which lines of OUTSRC
- * hold which mutant ("file first last n"), so that a build error names
- * the mutants that do not compile.  SKIP lists ids to leave out of the
- * schema (they did not compile); they stay in mutants.list.
+ * operator on one line; the hash names what the mutant changes (its
+ * diff's lines), so that a verdict on an id can tell when the code under
+ * it moved.  OUTDIR/diffs/<id>.diff is the mutant as a patch of its
+ * source file; OUTDIR/lines.map says which lines of OUTSRC hold which
+ * mutant ("file first last n"), so that a build error names the mutants
+ * that do not compile; OUTDIR/files lists the files written.  SKIP lists
+ * ids to leave out of the schema (they did not compile); they stay in
+ * mutants.list.
  *
  * The operators (why each: what a test that pins the rule must notice):
  *	negate	if/while condition or a bool return, negated
@@ -207,6 +210,25 @@ static bool ends_condition(const struct source *s, int k)
 	return false;
 }
 
+/* Does the token at @k start a statement (of a function body)? */
+static bool starts_statement(const struct source *s, int k)
+{
+	return is(s, k - 1, ";") || is(s, k - 1, "{") || is(s, k - 1, "}") ||
+	       is(s, k - 1, "else") || ends_condition(s, k - 1);
+}
+
+/* The token after the operand of a unary operator that starts at @k. */
+static int operand_end(const struct source *s, int k)
+{
+	if (is(s, k, "!"))
+		return operand_end(s, k + 1);
+	if (is(s, k, "("))
+		return closing(s, k) + 1;
+	for (k++; is(s, k, "->") || is(s, k, ".") || is(s, k, "(") || is(s, k, "["); )
+		k = is(s, k, "(") || is(s, k, "[") ? closing(s, k) + 1 : k + 2;
+	return k;
+}
+
 /* The next ';' at bracket depth 0 from @k. */
 static int statement_end(const struct source *s, int k)
 {
@@ -279,9 +301,9 @@ static void find_function(struct function *f)
 }
 
 /*
- * Which body tokens the entry takes: all, or the statements that start on
- * its offsets' lines (an if with its body, a loop's or switch's condition,
- * else up to the ';').
+ * Which body tokens the entry takes: all, or its offsets' lines; an if
+ * that starts on one of them comes whole (its condition and its body),
+ * a loop or switch with its condition.
  */
 static void mark_scope(struct function *f, const struct rule_entry *e)
 {
@@ -297,22 +319,26 @@ static void mark_scope(struct function *f, const struct rule_entry *e)
 			f->rule_of[k - f->open] = rule;
 			continue;
 		}
-		if (s->tok[k - 1].line == s->tok[k].line && k - 1 > f->open)
+		int first = k, line = s->tok[k].line;
+
+		if (s->tok[k - 1].line == line && k - 1 > f->open)
 			continue;	/* not its line's first token */
-		if (!gated_line(e->need, s->tok[k].line - f->first_line))
+		if (!gated_line(e->need, line - f->first_line))
 			continue;
 		while (is(s, k, "}") || is(s, k, "else"))
 			k++;
-		if (is(s, k, "if")) {
+		if (is(s, k, "if") && starts_statement(s, k)) {
 			/* The decision and what it decides. */
 			end = closing(s, k + 1) + 1;
 			end = is(s, end, "{") ? closing(s, end) : statement_end(s, end);
-		} else if (is(s, k, "while") || is(s, k, "for") || is(s, k, "switch")) {
+		} else if ((is(s, k, "while") || is(s, k, "for") || is(s, k, "switch")) &&
+			   starts_statement(s, k)) {
 			end = closing(s, k + 1);
 		} else {
-			end = statement_end(s, k);
+			for (end = first; end + 1 < f->close && s->tok[end + 1].line == line; end++)
+				;
 		}
-		for (int j = k; j <= end; j++)
+		for (int j = first; j <= end; j++)
 			f->rule_of[j - f->open] = rule;
 	}
 }
@@ -332,6 +358,7 @@ struct mutant {
 	int nr_edits;
 	bool skip;
 	int first, last;	/* its copy's lines in the output */
+	unsigned long long hash;	/* of its diff's lines: what it changes */
 };
 
 static struct mutant mutants[MAX_MUTANTS];
@@ -420,7 +447,11 @@ static void make_mutants(struct function *f)
 			else
 				negate(f, k + 1, end - 1, line);
 		}
-		if (is(s, k, "!"))
+		/* Not where negate makes the same mutant: !x as a whole condition. */
+		if (is(s, k, "!") &&
+		    !(is(s, k - 1, "(") && (is(s, k - 2, "if") || is(s, k - 2, "while")) &&
+		      operand_end(s, k + 1) == closing(s, k - 1)) &&
+		    !(is(s, k - 1, "return") && is(s, operand_end(s, k + 1), ";")))
 			replace_token(f, k, "not", "");
 		if (is(s, k, "&&") || is(s, k, "||"))
 			replace_token(f, k, "andor", is(s, k, "&&") ? "||" : "&&");
@@ -432,9 +463,7 @@ static void make_mutants(struct function *f)
 		if (is(s, k, "PID_NS_SIGNAL_RFC2007") || is(s, k, "PID_NS_SIGNAL_UPSTREAM"))
 			replace_token(f, k, "policy", is(s, k, "PID_NS_SIGNAL_RFC2007") ?
 				      "PID_NS_SIGNAL_UPSTREAM" : "PID_NS_SIGNAL_RFC2007");
-		/* A statement starts after ; { } or an if's condition, or else. */
-		if (is(s, k - 1, ";") || is(s, k - 1, "{") || is(s, k - 1, "}") ||
-		    is(s, k - 1, "else") || ends_condition(s, k - 1)) {
+		if (starts_statement(s, k)) {
 			int end = statement_end(s, k);
 
 			if (sets_what_rules_read(s, k, end)) {
@@ -524,14 +553,26 @@ static void put_marked(FILE *out, char mark, const char *text, size_t size)
 	}
 }
 
+/* FNV-1a, 64 bits: a name for what a mutant changes, not a checksum. */
+static unsigned long long fnv1a(const char *text, size_t size)
+{
+	unsigned long long h = 0xcbf29ce484222325ULL;
+
+	while (size--) {
+		h ^= (unsigned char)*text++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
 /* OUTDIR/diffs/<id>.diff: the mutant as a patch with no context. */
-static void write_diff(const char *outdir, const struct mutant *m)
+static void write_diff(const char *outdir, struct mutant *m)
 {
 	const struct source *s = m->func->src;
 	const struct edit *lo = &m->edit[0], *hi = &m->edit[m->nr_edits - 1];
 	int from = lo->at, to = hi->at + hi->cut, line;
-	char path[4096], *mutated;
-	size_t size;
+	char path[4096], *mutated, *body;
+	size_t size, body_size;
 	FILE *out, *mem;
 
 	while (from && s->text[from - 1] != '\n')
@@ -549,10 +590,29 @@ static void write_diff(const char *outdir, const struct mutant *m)
 	fprintf(out, "--- a/%s\n+++ b/%s\n@@ -%d,%d +%d,%d @@ %s\n", s->path, s->path,
 		line, count_lines(s->text, from, to) + 1,
 		line, count_lines(mutated, 0, size) + 1, m->func->entry.func);
-	put_marked(out, '-', s->text + from, to - from);
-	put_marked(out, '+', mutated, size);
+	mem = open_memstream(&body, &body_size);
+	put_marked(mem, '-', s->text + from, to - from);
+	put_marked(mem, '+', mutated, size);
+	fclose(mem);
+	fwrite(body, 1, body_size, out);
 	fclose(out);
+	m->hash = fnv1a(body, body_size);
+	free(body);
 	free(mutated);
+}
+
+/* mkdir -p of the folder @path is in. */
+static void make_parents(const char *path)
+{
+	char dir[4096];
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	for (char *p = strchr(dir + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (mkdir(dir, 0755) && errno != EEXIST)
+			fatal("cannot make %s: %s", dir, strerror(errno));
+		*p = '/';
+	}
 }
 
 /* The function's header, from its line to the (, renamed. */
@@ -665,7 +725,7 @@ int main(int argc, char **argv)
 	int nr_skip = 0, nr = 0, r;
 	struct rule_entry e;
 	char path[4096], bad[1024];
-	FILE *f, *list, *map;
+	FILE *f, *list, *map, *files;
 
 	if (argc == 7 && !strcmp(argv[1], "-s")) {
 		char line[256];
@@ -724,16 +784,18 @@ int main(int argc, char **argv)
 	list = fopen(path, "w");
 	snprintf(path, sizeof(path), "%s/lines.map", outdir);
 	map = fopen(path, "w");
-	if (!list || !map)
+	snprintf(path, sizeof(path), "%s/files", outdir);
+	files = fopen(path, "w");
+	if (!list || !map || !files)
 		fatal("cannot write into %s", outdir);
 	for (int i = 0; i < nr_mutants; i++) {
 		struct mutant *m = &mutants[i];
 
 		for (int j = 0; j < nr_skip; j++)
 			m->skip |= !strcmp(skip[j], m->id);
-		fprintf(list, "%d %s %s %s %d\n", i + 1, m->id, m->rule,
-			m->func->src->path, m->line);
 		write_diff(outdir, m);
+		fprintf(list, "%d %s %s %s %d %016llx\n", i + 1, m->id, m->rule,
+			m->func->src->path, m->line, m->hash);
 	}
 	for (int i = 0; i < nr_sources; i++) {
 		struct function *funcs[64];
@@ -745,14 +807,17 @@ int main(int argc, char **argv)
 				funcs[n++] = &functions[j];
 		qsort(funcs, n, sizeof(funcs[0]), by_position);
 		snprintf(path, sizeof(path), "%s/%s", outsrc, sources[i].path);
+		make_parents(path);
 		out = fopen(path, "w");
 		if (!out)
 			fatal("cannot write %s", path);
 		write_schema(out, map, &sources[i], funcs, n, i == 0);
 		fclose(out);
+		fprintf(files, "%s\n", sources[i].path);
 	}
 	fclose(list);
 	fclose(map);
+	fclose(files);
 	printf("  MUTANTS %d (%d left out: they do not compile) in %d functions of %d files\n",
 	       nr_mutants, nr_skip, nr_functions, nr_sources);
 	return 0;

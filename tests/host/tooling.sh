@@ -151,11 +151,24 @@ awk '{ printf "%s\t%s\t1.0\t%s\t-\n", $2, $2 == "g+2.rel" ? "survived" : "killed
 report() { "$bin/mutation-report" "$tmp/mut/gen" "$tmp/mut/outcomes" "$tmp/mut/none" "$tmp/mut/$1" \
 	"$tmp/mut/report.json"; }
 check mutation.fails_on_a_survivor 1 "g+2.rel (rule 1): survived" report none
-echo "g+2.rel  no input reaches it" > "$tmp/mut/equiv"
+awk '$2 == "g+2.rel" { print $2, $6, "no input reaches it" }' "$tmp/mut/gen/mutants.list" \
+	> "$tmp/mut/equiv"
 check mutation.does_not_count_a_listed_equivalent 0 "100.0%" report equiv
-echo "g+9.rel  what it was" > "$tmp/mut/gone"
+echo "g+9.rel 0123456789abcdef what it was" > "$tmp/mut/gone"
 check mutation.fails_on_an_equivalent_no_longer_generated 2 "g+9.rel is no longer generated" \
 	report gone
+echo "g+2.rel 0123456789abcdef what it was" > "$tmp/mut/moved"
+check mutation.fails_on_an_equivalent_whose_code_moved 2 "g+2.rel now changes other code" \
+	report moved
+sed 's/^g.true	killed	1.0	x: y/g.true	error	1.0	the guest did not finish/' "$tmp/mut/outcomes" \
+	> "$tmp/mut/outcomes.error"
+check mutation.fails_on_a_boot_that_ended_in_error 1 "1 boots ended in error" \
+	"$bin/mutation-report" "$tmp/mut/gen" "$tmp/mut/outcomes.error" "$tmp/mut/none" \
+	"$tmp/mut/equiv" "$tmp/mut/report.json"
+echo "g.true" > "$tmp/mut/g.true.nobuild"
+check mutation.rejects_an_outcome_for_a_mutant_that_did_not_compile 2 "g.true has an outcome" \
+	"$bin/mutation-report" "$tmp/mut/gen" "$tmp/mut/outcomes" "$tmp/mut/g.true.nobuild" \
+	"$tmp/mut/equiv" "$tmp/mut/report.json"
 sed -i '/^g.false	/d' "$tmp/mut/outcomes"
 check mutation.fails_on_a_mutant_that_did_not_run 2 "have no outcome" report none
 # build-schema.sh: a mutant the compiler refuses (here -Werror=parentheses
