@@ -37,7 +37,7 @@ echo
 echo "## Stress (\`tests/guest/stress/stress.c\`)"
 echo
 echo "Every rule at once under load, across nested pid namespaces, the policy"
-echo "flipping: \`make test\` runs 8 s of it, \`make stress\` longer. Its invariants:"
+echo "flipping: \`make test\` runs 5 s of it, \`make stress\` longer. Its invariants:"
 echo
 sed -n 's/^[[:space:]]*verdict(.*, "\([a-z_]*\)");$/- `stress.\1`/p' tests/guest/stress/stress.c
 echo

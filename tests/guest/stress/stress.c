@@ -9,19 +9,21 @@
  * the workers of every namespace at once
  *   - send their own init signals that kill by default (kill, tgkill,
  *     sigqueue, pidfd_send_signal);
- *   - attach to their init, interrupt it and detach it with SIGTERM (the
- *     tracer's signal is from inside too);
+ *   - attach to their init and detach it from its SIGSTOP with SIGTERM
+ *     in its place (the tracer's signal is from inside too);
  *   - kill(-1) and kill(0) with SIGWINCH (ignored by default, so harmless
  *     to whatever rule 3 lets it reach, in any namespace);
  *   - sigqueue() a real-time signal to the other workers of their
  *     namespace, counting each one the kernel accepts;
  *   - block and unblock signals, and fork children that exec /bin/true;
  * while this process flips kernel.pid_ns_signal_policy as often as it can
- * (every 2 ms at most).  Then
- * the invariants, one TAP line each: no init died, no worker died, every
- * accepted real-time signal was handled exactly once, nothing is left
- * unreaped, and this process never stalled.  It prints signals/s per
- * kind and policy.
+ * (every 2 ms at most).  Then the invariants, one TAP line each: every
+ * level was built and answered at the end, no init died, no worker died,
+ * every accepted real-time signal was handled exactly once, nothing is
+ * left unreaped, and this process never stalled while the policy
+ * flipped.  It prints signals/s per kind and policy.  (A -V option, which
+ * init gives a program under make test POLICY=, is ignored: the policy
+ * flips here.)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -42,6 +44,8 @@
 
 #define MAX_DEPTH 32
 #define WORKERS 3
+/* The longest this process may go without running: a stalled guest. */
+#define STALL_MS 5000
 #define POLICY_SYSCTL "/proc/sys/kernel/pid_ns_signal_policy"
 #define RT_SIG (SIGRTMIN + 1)
 
@@ -59,6 +63,8 @@ struct shared {
 		volatile pid_t worker[WORKERS];	/* pids in the level's namespace */
 		volatile int init_died, init_status;	/* seen by its parent */
 		volatile int worker_died, worker_status;
+		volatile int built;		/* its init forked all it should */
+		volatile int tracer_stuck;	/* a tracer found no SIGSTOP stop */
 		volatile int done_sending, drained;	/* workers, counted */
 		unsigned long sent[WORKERS][WORKERS];	/* RT accepted, sender x target */
 		unsigned long received[WORKERS][WORKERS];
@@ -106,18 +112,34 @@ static int write_policy(int value)
 	return ok ? 0 : -1;
 }
 
-/* Attach to our init, interrupt it, and let it go with SIGTERM. */
+/*
+ * Attach to our init and, at the stop for the SIGSTOP that attaching sent,
+ * detach it with SIGTERM in its place.  Signals that stop it first are
+ * passed on as they came.  Every wait is bounded: a tracer that sees no
+ * SIGSTOP stop in 2 s says so (and the init stays traced).
+ */
 static long trace_init(void)
 {
+	long deadline = now_ms() + 2000;
 	int status;
 
-	if (ptrace(PTRACE_SEIZE, 1, 0, 0))
+	if (ptrace(PTRACE_ATTACH, 1, 0, 0))
 		return -1;
-	if (ptrace(PTRACE_INTERRUPT, 1, 0, 0) || waitpid(1, &status, __WALL) != 1) {
-		ptrace(PTRACE_DETACH, 1, 0, 0);
-		return -1;
+	while (now_ms() < deadline) {
+		pid_t r = waitpid(1, &status, WNOHANG | __WALL);
+
+		if (r == 0) {
+			usleep(1000);
+			continue;
+		}
+		if (r != 1 || !WIFSTOPPED(status))
+			return -1;
+		if (WSTOPSIG(status) == SIGSTOP)
+			return ptrace(PTRACE_DETACH, 1, 0, SIGTERM);
+		ptrace(PTRACE_CONT, 1, 0, WSTOPSIG(status));
 	}
-	return ptrace(PTRACE_DETACH, 1, 0, SIGTERM);
+	sh->level[my_level].tracer_stuck = 1;
+	return -1;
 }
 
 static void one_action(unsigned int *seed, int pidfd)
@@ -179,10 +201,8 @@ static void one_action(unsigned int *seed, int pidfd)
 	}
 }
 
-static void wait_for_count(volatile int *count, int n, long limit_ms)
+static void wait_for_count(volatile int *count, int n, long deadline)
 {
-	long deadline = now_ms() + limit_ms;
-
 	while (*count < n && now_ms() < deadline)
 		usleep(1000);
 }
@@ -203,7 +223,7 @@ static void __attribute__((noreturn)) worker(int level, int index)
 		one_action(&seed, pidfd);
 	/* Once no one sends, take what is still queued: then it is counted. */
 	__atomic_fetch_add(&l->done_sending, 1, __ATOMIC_SEQ_CST);
-	wait_for_count(&l->done_sending, WORKERS, 5000);
+	wait_for_count(&l->done_sending, WORKERS, now_ms() + 5000);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	__atomic_fetch_add(&l->drained, 1, __ATOMIC_SEQ_CST);
@@ -218,17 +238,25 @@ static void __attribute__((noreturn)) worker(int level, int index)
 static void __attribute__((noreturn)) level_init(int level)
 {
 	pid_t next = 0;
+	int built = 1;
 
 	for (int sig = 1; sig < _NSIG; sig++)
 		signal(sig, SIG_DFL);
-	for (int i = 0; i < WORKERS; i++)
-		if (fork() == 0)
+
+	for (int i = 0; i < WORKERS; i++) {
+		pid_t w = fork();
+
+		if (w == 0)
 			worker(level, i);
-	if (level + 1 < depth && unshare(CLONE_NEWPID) == 0) {
-		next = fork();
+		built &= w > 0;
+	}
+	if (level + 1 < depth) {
+		next = unshare(CLONE_NEWPID) ? -1 : fork();
 		if (next == 0)
 			level_init(level + 1);
+		built &= next > 0;
 	}
+	sh->level[level].built = built;
 	for (;;) {
 		int status;
 		pid_t pid = waitpid(-1, &status, __WALL);
@@ -250,11 +278,12 @@ static void __attribute__((noreturn)) level_init(int level)
 	}
 }
 
-static int verdicts;
+static int verdicts, failed;
 
 static void verdict(bool ok, const char *name)
 {
 	printf("%s %d stress.%s\n", ok ? "ok" : "not ok", ++verdicts, name);
+	failed += !ok;
 }
 
 /* Other processes of our group: what the teardown must have reaped. */
@@ -275,16 +304,33 @@ static int leftovers(void)
 	return n;
 }
 
+/* Level 0's init, as we reap it: a death before the teardown is noted. */
+static void reap_first(pid_t first, int options)
+{
+	int status;
+
+	if (!sh->level[0].init_died && waitpid(first, &status, options) == first) {
+		sh->level[0].init_status = status;
+		sh->level[0].init_died = 1;
+	}
+}
+
 int main(int argc, char **argv)
 {
-	int seconds = argc > 1 ? atoi(argv[1]) : 5;
 	long start, deadline, last, gap = 0, flips = 0;
-	int boot_policy = 0, status, lost = 0, dead_init = -1, dead_worker = -1;
+	int seconds = 5, boot_policy, lost = 0, dead_init = -1, dead_worker = -1;
+	int unbuilt = -1, undrained = -1, stuck = -1, left, status;
 	unsigned long accepted = 0;
 	char buf[8];
 	pid_t first;
 	int fd;
 
+	if (argc > 2 && !strcmp(argv[1], "-V")) {	/* init's policy filter */
+		argv += 2;
+		argc -= 2;
+	}
+	if (argc > 1)
+		seconds = atoi(argv[1]);
 	if (argc > 2)
 		depth = atoi(argv[2]);
 	if (seconds <= 0 || depth < 1 || depth > MAX_DEPTH) {
@@ -294,7 +340,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* A group of its own: what is left in it after the teardown leaked. */
 	setpgid(0, 0);
-	printf("TAP version 13\n1..5\n");
+	printf("TAP version 13\n1..7\n");
 	printf("# %d nested pid namespaces, %d workers each, %d s, the policy flipping\n",
 	       depth, WORKERS, seconds);
 	fd = open(POLICY_SYSCTL, O_RDONLY);
@@ -309,44 +355,63 @@ int main(int argc, char **argv)
 		printf("Bail out! set-up: %s\n", strerror(errno));
 		return 1;
 	}
+	sh->policy = boot_policy;
 	first = fork();
+	if (first < 0) {
+		printf("Bail out! fork: %s\n", strerror(errno));
+		return 1;
+	}
 	if (first == 0)
 		level_init(0);
 
 	start = last = now_ms();
 	deadline = start + seconds * 1000L;
-	while (now_ms() < deadline) {
+	while (now_ms() < deadline && !sh->level[0].init_died) {
 		long t = now_ms();
 
 		if (t - last > gap)
 			gap = t - last;
 		last = t;
-		sh->policy = !sh->policy;
-		if (write_policy(sh->policy) == 0)
+		/* Workers count by the policy set, so set it only once written. */
+		if (write_policy(!sh->policy) == 0) {
+			sh->policy = !sh->policy;
 			flips++;
-		usleep(2000);
-		if (waitpid(first, &status, WNOHANG) == first) {
-			sh->level[0].init_status = status;
-			sh->level[0].init_died = 1;
-			break;
 		}
+		usleep(2000);
+		reap_first(first, WNOHANG);
 	}
 	sh->stop = 1;
-	for (int l = 0; l < depth; l++)
-		if (!sh->level[l].init_died)
-			wait_for_count(&sh->level[l].drained, WORKERS, 5000);
+	/* One bound for the drain of every level; a dead init's levels do not answer. */
+	deadline = now_ms() + 10000;
+	for (int l = 0; l < depth; l++) {
+		bool gone = false;
+
+		for (int up = 0; up <= l; up++)
+			gone |= sh->level[up].init_died;
+		if (!gone)
+			wait_for_count(&sh->level[l].drained, WORKERS, deadline);
+	}
+	reap_first(first, WNOHANG);
 	for (int l = 0; l < depth; l++) {
 		struct level *lv = &sh->level[l];
+		bool workers = true;
 
+		for (int i = 0; i < WORKERS; i++)
+			workers &= lv->worker[i] != 0;
+		if ((!lv->built || !workers) && unbuilt < 0)
+			unbuilt = l;
+		if (lv->drained < WORKERS && undrained < 0)
+			undrained = l;
 		if (lv->init_died && dead_init < 0)
 			dead_init = l;
 		if (lv->worker_died && dead_worker < 0)
 			dead_worker = l;
+		if (lv->tracer_stuck && stuck < 0)
+			stuck = l;
 		for (int s = 0; s < WORKERS; s++)
 			for (int r = 0; r < WORKERS; r++) {
 				accepted += lv->sent[s][r];
-				/* A dead receiver's namespace is reported apart. */
-				if (!lv->init_died && !lv->worker_died && lv->sent[s][r] != lv->received[s][r]) {
+				if (lv->sent[s][r] != lv->received[s][r]) {
 					printf("# level %d: worker %d sent worker %d %lu RT signals, %lu handled\n",
 					       l, s, r, lv->sent[s][r], lv->received[s][r]);
 					lost++;
@@ -356,9 +421,11 @@ int main(int argc, char **argv)
 	/* The teardown: SIGKILL to the outermost init takes every namespace down. */
 	sh->stop = 2;
 	kill(first, SIGKILL);
-	waitpid(first, NULL, 0);
+	if (!sh->level[0].init_died)
+		waitpid(first, &status, 0);
 	for (long t = now_ms(); leftovers() && now_ms() - t < 3000; )
 		usleep(10000);
+	left = leftovers();
 	write_policy(boot_policy);
 
 	for (int k = 0; k < NR_KINDS; k++)
@@ -368,6 +435,13 @@ int main(int argc, char **argv)
 		       sh->count[k][1] * 1000.0 / (last - start + 1));
 	printf("# %ld policy flips (one every %.1f ms); %lu RT signals accepted\n", flips,
 	       flips ? (double)(last - start) / flips : 0.0, accepted);
+	if (unbuilt >= 0)
+		printf("# level %d was not built whole\n", unbuilt);
+	if (undrained >= 0)
+		printf("# level %d's workers did not all answer at the end\n", undrained);
+	if (stuck >= 0)
+		printf("# a tracer at level %d saw no SIGSTOP stop in 2 s\n", stuck);
+	verdict(unbuilt < 0 && undrained < 0 && stuck < 0, "every_level_built_and_answering");
 	if (dead_init >= 0)
 		printf("# the init of level %d died: status %#x (signal %d)\n", dead_init,
 		       sh->level[dead_init].init_status, WTERMSIG(sh->level[dead_init].init_status));
@@ -377,10 +451,10 @@ int main(int argc, char **argv)
 		       sh->level[dead_worker].worker_status);
 	verdict(dead_worker < 0, "no_worker_died");
 	verdict(!lost && accepted > 0, "every_accepted_rt_signal_was_handled_once");
-	printf("# %d processes left after the teardown\n", leftovers());
-	verdict(!leftovers(), "nothing_left_unreaped");
+	printf("# %d processes left after the teardown\n", left);
+	verdict(!left, "nothing_left_unreaped");
+	verdict(flips > 0, "the_policy_flipped");
 	printf("# longest gap in this process's loop: %ld ms\n", gap);
-	verdict(gap < 2000, "this_process_never_stalled");
-	return dead_init < 0 && dead_worker < 0 && !lost && accepted && !leftovers() && gap < 2000 ?
-	       0 : 1;
+	verdict(gap < STALL_MS, "this_process_never_stalled");
+	return failed ? 1 : 0;
 }
