@@ -19,7 +19,8 @@
  *
  * Before the watchdog kills a hung guest it asks the guest kernel, over
  * UML's management console, for its blocked tasks and their stacks
- * (sysrq w), into LOG.tasks (with -l): a hang leaves something to look at.
+ * (sysrq w), and keeps what the console then prints in LOG.tasks (with
+ * -l): a hang leaves something to look at.
  *
  * Exit status: the guest's, 124 if the watchdog fired, 130 if interrupted.
  */
@@ -220,15 +221,29 @@ static bool mconsole_socket(char **argv, struct sockaddr_un *addr)
 	       (int)sizeof(addr->sun_path);
 }
 
-/* A killed guest leaves its umid folder (pid file, mconsole socket). */
-static void remove_umid_dir(char **argv)
+/*
+ * A killed guest leaves its umid folder (pid file, mconsole socket): remove
+ * it if it is @guest's (a guest refused for a umid in use must not take
+ * the running one's).
+ */
+static void remove_umid_dir(char **argv, pid_t guest)
 {
 	char dir[4096], path[sizeof(dir) + 258];
 	struct dirent *d;
+	int owner = 0;
+	FILE *pid;
 	DIR *f;
 
-	if (!umid_dir(argv, dir, sizeof(dir)) || !(f = opendir(dir)))
+	if (!umid_dir(argv, dir, sizeof(dir)))
 		return;
+	snprintf(path, sizeof(path), "%s/pid", dir);
+	pid = fopen(path, "r");
+	if (!pid || fscanf(pid, "%d", &owner) != 1 || owner != guest || !(f = opendir(dir))) {
+		if (pid)
+			fclose(pid);
+		return;
+	}
+	fclose(pid);
 	while ((d = readdir(f)))
 		if (strcmp(d->d_name, ".") && strcmp(d->d_name, "..")) {
 			snprintf(path, sizeof(path), "%s/%.255s", dir, d->d_name);
@@ -238,68 +253,101 @@ static void remove_umid_dir(char **argv)
 	rmdir(dir);
 }
 
-/* Send @cmd; copy what the guest answers to @out until its last reply. */
+/*
+ * The console while a dump runs: the dump comes on it (the mconsole's own
+ * replies are datagrams a busy guest drops), so it is copied to the log,
+ * to the dump and, unless -q, to stdout, as the main loop would.
+ */
+struct console_copy {
+	int console, log, dump;
+	bool quiet;
+};
+
+/* Copy what the console has within @wait_ms; false once it has closed. */
+static bool copy_console(struct console_copy *c, int wait_ms)
+{
+	struct pollfd pfd = { .fd = c->console, .events = POLLIN };
+	char buf[4096];
+	ssize_t n;
+
+	if (c->console < 0 || poll(&pfd, 1, wait_ms) <= 0)
+		return c->console >= 0;
+	n = read(c->console, buf, sizeof(buf));
+	if (n <= 0)
+		return false;
+	if (!c->quiet)
+		copy_out(1, buf, n);
+	if (c->log >= 0)
+		copy_out(c->log, buf, n);
+	copy_out(c->dump, buf, n);
+	return true;
+}
+
+/* Send @cmd and wait for its last reply, copying the console meanwhile. */
 static bool mconsole_command(int sock, const struct sockaddr_un *addr, const char *cmd,
-			     int out, long deadline)
+			     struct console_copy *c, long deadline)
 {
 	struct mconsole_request req = { .magic = MCONSOLE_MAGIC, .version = MCONSOLE_VERSION };
 
 	req.len = snprintf(req.data, sizeof(req.data), "%s", cmd);
 	if (sendto(sock, &req, sizeof(req), 0, (const struct sockaddr *)addr, sizeof(*addr)) < 0)
 		return false;
-	for (;;) {
+	while (now_ms() < deadline) {
 		struct pollfd pfd = { .fd = sock, .events = POLLIN };
 		struct mconsole_reply reply;
 
-		if (now_ms() >= deadline || poll(&pfd, 1, deadline - now_ms()) <= 0 ||
-		    recv(sock, &reply, sizeof(reply), 0) < (ssize_t)offsetof(struct mconsole_reply, data))
+		copy_console(c, 0);
+		if (poll(&pfd, 1, 20) <= 0)
+			continue;
+		if (recv(sock, &reply, sizeof(reply), 0) < (ssize_t)offsetof(struct mconsole_reply, data))
 			return false;
-		copy_out(out, reply.data,
-			 strnlen(reply.data, reply.len < MCONSOLE_MAX_DATA ? reply.len : MCONSOLE_MAX_DATA));
 		if (!reply.more)
-			return !reply.err;
+			return true;
 	}
+	return false;
 }
 
 /*
- * A hung guest's blocked tasks, with their stacks, before it is killed
- * (sysrq w, at a console log level that lets it through "quiet"), into
- * @path: false if there is no mconsole to ask.  Not sysrq t: on 6.12's
+ * A hung guest's blocked tasks, with their stacks, before it is killed:
+ * sysrq w at a console log level that lets it through "quiet", into
+ * @path; false if there is no mconsole to ask.  Not sysrq t: on 6.12's
  * UML it panics in print_worker_info() on a workqueue rescuer.  (A test
  * that hangs in a sleep is dumped by the guest's init, at the test's own
  * bound.)
  */
-static bool dump_tasks(char **argv, const char *path)
+static bool dump_tasks(char **argv, const char *path, struct console_copy *c)
 {
 	static const char *const cmds[] = { "sysrq 8", "sysrq w" };
 	struct sockaddr_un addr, self = { .sun_family = AF_UNIX };
 	long deadline = now_ms() + 10000;
-	int out, sock;
+	int sock;
 	size_t i;
 
 	if (!mconsole_socket(argv, &addr))
 		return false;
-	out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	c->dump = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	/* Autobind (an abstract address): the guest replies to it. */
-	if (out < 0 || sock < 0 || bind(sock, (struct sockaddr *)&self, sizeof(sa_family_t))) {
+	if (c->dump < 0 || sock < 0 || bind(sock, (struct sockaddr *)&self, sizeof(sa_family_t))) {
 		fprintf(stderr, "runner: no task dump: %s\n", strerror(errno));
-		if (out >= 0)
-			close(out);
+		if (c->dump >= 0)
+			close(c->dump);
 		if (sock >= 0)
 			close(sock);
 		return false;
 	}
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		dprintf(out, "### mconsole %s\n", cmds[i]);
-		if (!mconsole_command(sock, &addr, cmds[i], out, deadline))
+	dprintf(c->dump, "### the guest's console after mconsole %s, %s\n", cmds[0], cmds[1]);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!mconsole_command(sock, &addr, cmds[i], c, deadline))
 			break;
-	}
+	/* What it printed before the last reply may still be in the pipe. */
+	for (long end = now_ms() + 300; now_ms() < end && copy_console(c, 50); )
+		;
 	if (i < sizeof(cmds) / sizeof(cmds[0]))
-		dprintf(out, "\n### no answer from %s: the guest kernel itself is stuck\n",
-			addr.sun_path);
+		dprintf(c->dump, "\n### no answer to mconsole %s from %s within 10 s: the guest's "
+			"kernel is stuck, or dropped the replies\n", cmds[i], addr.sun_path);
 	close(sock);
-	close(out);
+	close(c->dump);
 	return true;
 }
 
@@ -382,8 +430,10 @@ int main(int argc, char **argv)
 		if (deadline && now_ms() >= deadline) {
 			timed_out = true;
 			if (log >= 0) {
+				struct console_copy c = { console, log, -1, o.quiet };
+
 				snprintf(tasks, sizeof(tasks), "%s.tasks", o.log);
-				if (!dump_tasks(o.argv, tasks))
+				if (!dump_tasks(o.argv, tasks, &c))
 					tasks[0] = '\0';
 			}
 			break;
@@ -407,7 +457,7 @@ int main(int argc, char **argv)
 			exited = true;
 	}
 	kill_everything(guest);
-	remove_umid_dir(o.argv);
+	remove_umid_dir(o.argv, guest);
 	if (have_tty)
 		tcsetattr(0, TCSANOW, &saved_tty);
 

@@ -228,7 +228,7 @@ if [ -n "$uml" ]; then
 		cat "$rootfs/results/hang-$$/hang/cat.tap"
 	}
 	hung_guest() {
-		"$bin/runner" -q -t 4 -l "$tmp/hung.log" -- "$uml" "$@" umid=lab-hang-runner-$$ -- \
+		"$bin/runner" -q -t 8 -l "$tmp/hung.log" -- "$uml" "$@" umid=lab-hang-runner-$$ -- \
 			run /bin/sleep 100 2>"$tmp/hung.err"
 		rc=$?
 		cat "$tmp/hung.err" "$tmp/hung.log.tasks"

@@ -322,6 +322,8 @@ static enum outcome run_test(const char *name, int limit_s, int *status)
 		ssize_t n;
 
 		if (left <= 0) {
+			if (watch.len)	/* not into the middle of its last line */
+				note(out, "\n");
 			dump_group(pid, out);
 			break;
 		}
