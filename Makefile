@@ -83,6 +83,8 @@ help:
 	@echo '  bench        boot, suite and rebuild times (BENCH_COLD=1: cold builds too)'
 	@echo '  bench-rtt    signal round trip, patched against stock'
 	@echo '  coverage     coverage kernel, report, table, gate (part of make test)'
+	@echo '  test-debug   every guest suite on the sanitizer kernel (KASAN, lockdep, UBSAN): no report allowed'
+	@echo '  stress       every rule at once under load (STRESS_S=30 STRESS_DEPTH=32)'
 	@echo '  mutation     break each rule on purpose, one mutant per boot: which test catches it'
 	@echo '               RULE=1..5 for one rule'"'"'s mutants, MUTANT=<id> to replay one'
 	@echo '  docs         regenerate docs/tests.md'
@@ -94,6 +96,7 @@ help:
 .PHONY: clean distclean
 clean:
 	$(Q)rm -rf $(KBUILD) $(ROOTFS) $(BUILD)/test $(UML) $(BUILD)/kernel-cov $(BUILD)/linux-cov \
+		$(BUILD)/kernel-debug $(BUILD)/linux-debug $(BUILD)/test-debug \
 		$(BUILD)/coverage $(BUILD)/kernel-stock $(BUILD)/linux-stock $(BUILD)/stock \
 		$(BUILD)/gdb $(BUILD)/host $(BUILD)/headers $(BUILD)/uml
 	$(Q)[ ! -d $(BUILD)/mutation ] || find $(BUILD)/mutation -mindepth 1 -maxdepth 1 \

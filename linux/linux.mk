@@ -8,9 +8,10 @@ SERIES      := linux/patches/series
 COVER       := linux/patches/0000-cover-letter.patch
 PATCHES     := $(filter-out $(COVER),$(wildcard linux/patches/*.patch))
 SRC_STAMP   := $(SRC)/.git/lab-applied
-# Every fragment but the coverage one builds build/kernel; the coverage
-# kernel (coverage/coverage.mk) adds uml-configs/coverage.config.
-MAIN_FRAGMENTS := $(filter-out uml-configs/coverage.config,$(sort $(wildcard uml-configs/*.config)))
+# Every fragment but the coverage and sanitizer ones builds build/kernel;
+# the coverage kernel (coverage/coverage.mk) adds coverage.config, the
+# sanitizer kernel (tests/tests.mk) sanitizers.config.
+MAIN_FRAGMENTS := $(filter-out uml-configs/coverage.config uml-configs/sanitizers.config,$(sort $(wildcard uml-configs/*.config)))
 FRAGMENTS   := $(MAIN_FRAGMENTS)
 KCONFIG     := $(KBUILD)/.config
 VMLINUX     := $(KBUILD)/vmlinux

@@ -222,6 +222,56 @@ trace: host-check kbuild guest-tools
 	@echo "  BOOT    $(UML) (build/kernel; each experiment under each policy, traced)"
 	$(Q)$(call guest_run,trace,,/bin/pidns-demo -t $(RULE))
 
+# The sanitizer kernel (uml-configs/sanitizers.config: KASAN, lockdep,
+# UBSAN, fault injection), build/kernel-debug; only make test-debug and
+# make stress-debug boot it.
+DEBUG_KBUILD := $(BUILD)/kernel-debug
+DEBUG_UML    := $(BUILD)/linux-debug
+.PHONY: debug-kbuild
+debug-kbuild:
+	$(Q)$(MAKE) -s kbuild KBUILD=$(DEBUG_KBUILD) UML=$(DEBUG_UML) \
+		FRAGMENTS="$(MAIN_FRAGMENTS) uml-configs/sanitizers.config"
+
+# make test-debug: every guest suite (the short stress run with them) on
+# the sanitizer kernel.  Any KASAN, lockdep, RCU, UBSAN, atomic-sleep or
+# WARN report in its console fails it, named with the test that was
+# running (tests/host/sanitizer-reports.sh).  Then a boot that provokes
+# a use-after-free, an out-of-bounds index and a WARN through LKDTM must
+# show each report: a scanner that finds nothing proves nothing until it
+# has found something.  The console log level lets warnings through
+# (lockdep reports at KERN_WARNING).
+DEBUG_RESULTS := $(BUILD)/test-debug
+DEBUG_TESTS   := $(KUNIT_SUITES) $(patsubst $(ROOTFS)/tests/%,%,$(GUEST_TESTS))
+DEBUG_ARGS    := $(TEST_KERNEL_ARGS) loglevel=5
+LKDTM_BITES   := READ_AFTER_FREE:KASAN ARRAY_BOUNDS:UBSAN WARNING:WARNING
+.PHONY: test-debug
+$(ROOTFS)/tests/debug/lkdtm-bite: tests/guest/debug/lkdtm-bite.sh
+	$(Q)mkdir -p $(@D) && cp $< $@ && chmod +x $@
+
+test-debug: host-check debug-kbuild guest-tools $(SUMMARY) $(ROOTFS)/tests/debug/lkdtm-bite
+	$(Q)$(call take_lock,test-debug); \
+	id=$$(cut -c1-8 /proc/sys/kernel/random/uuid); results=$(ROOTFS)/results/debug-$$id; \
+	rm -rf $(DEBUG_RESULTS) && mkdir -p $$results $(DEBUG_RESULTS); \
+	echo "  BOOT    $(DEBUG_UML) (build/kernel-debug: KASAN, lockdep, UBSAN; boot id $$id)"; \
+	$(RUNNER) -q -t $(BOOT_TIMEOUT) -l $(DEBUG_RESULTS)/console.log -- $(DEBUG_UML) $(UML_ARGS) \
+		$(DEBUG_ARGS) kunit.enable=1 umid=lab-test-debug-$$id -- test $(TEST_TIMEOUT) \
+		-o /results/debug-$$id $(DEBUG_TESTS); rc=$$?; \
+	mv $$results $(DEBUG_RESULTS)/results; \
+	[ $$rc = 0 ] || echo "test-debug: error: the guest ended badly (runner status $$rc)" >&2; \
+	sh tests/host/sanitizer-reports.sh $(DEBUG_RESULTS)/console.log; reports=$$?; \
+	[ $$reports = 0 ] && echo "  REPORTS none in $(DEBUG_RESULTS)/console.log"; \
+	echo "  BITE    $(DEBUG_UML): LKDTM $(foreach b,$(LKDTM_BITES),$(firstword $(subst :, ,$(b))))"; \
+	$(RUNNER) -q -t 120 -l $(DEBUG_RESULTS)/bite.log -- $(DEBUG_UML) $(UML_ARGS) $(DEBUG_ARGS) \
+		umid=lab-test-debug-bite-$$id -- run /tests/debug/lkdtm-bite \
+		$(foreach b,$(LKDTM_BITES),$(firstword $(subst :, ,$(b)))) >/dev/null; \
+	bites=0; sh tests/host/sanitizer-reports.sh $(DEBUG_RESULTS)/bite.log > $(DEBUG_RESULTS)/bite.reports; \
+	for b in $(LKDTM_BITES); do grep -q "^    .*$${b#*:}" $(DEBUG_RESULTS)/bite.reports || \
+		{ echo "test-debug: error: LKDTM $${b%%:*} left no $${b#*:} report: $(DEBUG_RESULTS)/bite.log" >&2; \
+		  bites=1; }; done; \
+	[ $$bites = 0 ] && echo "  BITE    each provoked bug reported ($(DEBUG_RESULTS)/bite.reports)"; \
+	$(SUMMARY) -s tests/guest/expected-skips.list $(DEBUG_RESULTS)/results $(DEBUG_TESTS) && \
+		[ $$rc = 0 ] && [ $$reports = 0 ] && [ $$bites = 0 ]
+
 # The stress run, longer: STRESS_S seconds, STRESS_DEPTH nested namespaces.
 STRESS_S     ?= 30
 STRESS_DEPTH ?= 32

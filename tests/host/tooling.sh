@@ -217,6 +217,14 @@ check summary.totals_guest_and_host_apart 0 "guest total               1 passed"
 PLAN=0 results "ok 1 suite/prog" "PASS (an older selftest, no TAP)" finished
 check summary.counts_a_program_without_tap_by_its_exit 0 "1 passed, 0 failed" summary
 
+# sanitizer-reports.sh: a report in a console log is named with its test
+printf '# running conformance/x\n#  RUN           x.upstream.y ...\nBUG: KASAN: slab-use-after-free in f+0x1\n' \
+	> "$tmp/kasan.log"
+check sanitizers.names_a_report_and_its_test 1 "report while running conformance/x test x.upstream.y" \
+	sh tests/host/sanitizer-reports.sh "$tmp/kasan.log"
+check sanitizers.passes_a_clean_log 0 "" sh tests/host/sanitizer-reports.sh "$tmp/covered.info"
+check sanitizers.refuses_a_missing_log 2 "cannot read" sh tests/host/sanitizer-reports.sh "$tmp/no-such.log"
+
 # hangs leave something to look at: init dumps a test's processes at its
 # time limit (hang/cat reads the console, forever), the runner asks a hung
 # guest's kernel for its blocked tasks
