@@ -18,7 +18,7 @@ LCOV       := lcov --quiet --rc lcov_branch_coverage=1
 # Without early inlining, small static functions keep their own entries.
 COV_KCFLAGS := KCFLAGS=-fno-early-inlining
 
-$(GATE): coverage/gate.c coverage/rules-list.h
+$(GATE): coverage/gate.c coverage/rules-list.h coverage/fatal.h
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(@D) && $(HOST_CC) $< -o $@
 

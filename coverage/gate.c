@@ -31,6 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define TOOL_NAME "gate"
+#include "fatal.h"
 #include "rules-list.h"
 
 #define MAX_FUNCS 4096
@@ -141,18 +143,6 @@ static void add_branch(struct source *s, struct branch b)
 	}
 	if (s->nr_branches < MAX_BRANCHES)
 		s->branches[s->nr_branches++] = b;
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2))) fatal(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "gate: error: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	exit(2);
 }
 
 /* "FN:<line>,<name>" (lcov 1.x) or "FN:<line>,<end>,<name>" (2.x). */

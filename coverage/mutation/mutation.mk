@@ -21,8 +21,8 @@ MUT_JOBS     ?= 2
 MUT_BOUND    ?= 90
 MUTANT       ?=
 
-$(SCHEMATA): coverage/mutation/schemata.c coverage/rules-list.h
-$(MUT_REPORT): coverage/mutation/report.c
+$(SCHEMATA): coverage/mutation/schemata.c coverage/rules-list.h coverage/fatal.h
+$(MUT_REPORT): coverage/mutation/report.c coverage/fatal.h
 $(SCHEMATA) $(MUT_REPORT):
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(@D) && $(HOST_CC) $< -o $@

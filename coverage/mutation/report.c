@@ -29,6 +29,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#define TOOL_NAME "mutation"
+#include "../fatal.h"
+
 #define MAX_MUTANTS 2048
 
 enum status { MISSING, NOT_COMPILED, EQUIVALENT, KILLED, TIMEOUT, KUNIT_ONLY, SURVIVED, ERROR };
@@ -49,18 +52,6 @@ struct mutant {
 
 static struct mutant mutants[MAX_MUTANTS];
 static int nr_mutants;
-
-static void __attribute__((noreturn, format(printf, 1, 2))) fatal(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "mutation: error: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	exit(2);
-}
 
 static FILE *open_or_die(const char *path, const char *mode)
 {

@@ -45,24 +45,14 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#define TOOL_NAME "schemata"
+#include "../fatal.h"
 #include "../rules-list.h"
 
 #define MAX_TOKENS 200000
 #define MAX_MUTANTS 2048
 #define MAX_SKIP 512
 #define MAX_FILES 8
-
-static void __attribute__((noreturn, format(printf, 1, 2))) fatal(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "schemata: error: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	exit(2);
-}
 
 /* One source file, lexed: comments and preprocessor lines are not tokens. */
 struct token {

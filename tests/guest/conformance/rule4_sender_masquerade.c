@@ -429,15 +429,21 @@ TEST_F(rule4, sigqueue_without_queue_room_arrives_as_si_user)
 	EXPECT_EQ(0U, si.si_uid);
 }
 
+/* A cinit of ours, stopped by SIGSTOP: its SIGCHLD in sigchld_info. */
+static void stop_cinit(struct __test_metadata *_metadata, struct probe *cinit)
+{
+	catch_sigchld_of(_metadata);
+	probe_init(cinit, "cinit", NULL);
+	ASSERT_EQ(0, probe_start(cinit, &cinit_handler));
+	ASSERT_EQ(0, kill(cinit->pid, SIGSTOP));
+	ASSERT_TRUE(await_sigchld()) TH_LOG("no SIGCHLD for cinit's stop");
+}
+
 TEST_F(rule4, sigchld_cld_continued)
 {
 	struct probe cinit;
 
-	catch_sigchld_of(_metadata);
-	probe_init(&cinit, "cinit", NULL);
-	ASSERT_EQ(0, probe_start(&cinit, &cinit_handler));
-	ASSERT_EQ(0, kill(cinit.pid, SIGSTOP));
-	ASSERT_TRUE(await_sigchld()) TH_LOG("no SIGCHLD for cinit's stop");
+	stop_cinit(_metadata, &cinit);
 	catch_sigchld_of(_metadata);
 	ASSERT_EQ(0, kill(cinit.pid, SIGCONT));
 	ASSERT_TRUE(await_sigchld()) TH_LOG("no SIGCHLD for cinit's continue");
@@ -450,11 +456,7 @@ TEST_F(rule4, sigchld_cld_stopped)
 {
 	struct probe cinit;
 
-	catch_sigchld_of(_metadata);
-	probe_init(&cinit, "cinit", NULL);
-	ASSERT_EQ(0, probe_start(&cinit, &cinit_handler));
-	ASSERT_EQ(0, kill(cinit.pid, SIGSTOP));
-	ASSERT_TRUE(await_sigchld()) TH_LOG("no SIGCHLD for cinit's stop");
+	stop_cinit(_metadata, &cinit);
 	EXPECT_EQ(CLD_STOPPED, sigchld_info.si_code);
 	EXPECT_EQ(cinit.pid, sigchld_info.si_pid);
 	kill(cinit.pid, SIGKILL);
