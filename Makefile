@@ -41,7 +41,8 @@ DEPS := linux-source-6.12:the-kernel-source \
 	libelf-dev:objtool perl:kbuild-and-checkpatch python3:kunit.py-and-gdb-scripts \
 	xz-utils:unpacking-the-tarball git:the-patch-series-tree \
 	libc6-dev:static-guest-programs busybox-static:the-guest-shell \
-	ccache:fast-rebuilds gdb:make-gdb lcov:make-coverage
+	ccache:fast-rebuilds gdb:make-gdb lcov:make-coverage \
+	sparse:make-check coccinelle:make-check ocaml:coccinelle-scripts-written-in-ocaml
 
 .PHONY: deps
 deps:
@@ -79,6 +80,7 @@ help:
 	@echo '  linux-src    prepare build/src, a git tree with one commit per patch'
 	@echo '  patches      export build/src commits back to linux/patches (git format-patch)'
 	@echo '  checkpatch   scripts/checkpatch.pl --strict over the series'
+	@echo '  check        sparse, W=1, kernel-doc, Coccinelle on the series'"'"' C files: only new findings fail'
 	@echo '  kernel-version  print the pinned and the unpacked kernel source'
 	@echo '  bench        boot, suite and rebuild times (BENCH_COLD=1: cold builds too)'
 	@echo '  bench-rtt    signal round trip, patched against stock'

@@ -98,6 +98,27 @@ checkpatch: $(SRC_STAMP)
 		echo "$$out" | grep -E -A3 '^(ERROR|WARNING|CHECK)' ; \
 	done; exit $$fail
 
+# $(call src_worktree,DIR,COMMIT): DIR, a fresh git worktree of build/src
+# at COMMIT (and the stamp's folder, $(@D), made).
+src_worktree = mkdir -p $(@D); git -C $(SRC) worktree remove --force $(1) 2>/dev/null; \
+	rm -rf $(1); git -C $(SRC) worktree add -q --detach $(1) $(2)
+
+# make check: sparse, W=1, kernel-doc and Coccinelle on the C files the
+# lab's patches touch, each finding compared with the tree without the
+# series (a worktree at lab-base): only what the series adds fails it
+# (linux/check.sh).  make test runs it; its result is kept while the
+# patches and the config are unchanged.
+CHECK_OUT   := $(BUILD)/check
+BASE_SRC    := $(BUILD)/src-base
+BASE_STAMP  := $(CHECK_OUT)/worktree
+ifeq ($(origin SRC_STAMP),file)
+$(BASE_STAMP): $(SRC_STAMP)
+	$(Q)$(call src_worktree,$(BASE_SRC),lab-base) && touch $@
+endif
+.PHONY: check
+check: kbuild $(BASE_STAMP)
+	$(Q)sh linux/check.sh $(SRC) $(BASE_SRC) $(CHECK_OUT) $(KCONFIG) $(PATCHES)
+
 .PHONY: kernel-version
 kernel-version: $(SRC_STAMP)
 	@echo "pinned:   $(KERNEL_PACKAGE) $(KERNEL_PACKAGE_VERSION) sha256 $(KERNEL_TARBALL_SHA256)"

@@ -184,6 +184,7 @@ test: host-check kbuild guest-tools
 	$(call tap_verdict,docs/tests,sh tests/list-tests.sh | cmp -s - docs/tests.md, # out of date: run make docs); \
 	sel="$$sel docs/tests"; \
 	if [ "$(TESTS)" = "*" ]; then \
+		$(call tap_verdict,linux/check,$(MAKE) -s check); sel="$$sel linux/check"; \
 		mkdir -p $(RESULTS)/coverage; \
 		$(call tap_verdict,coverage/gate,$(MAKE) -s coverage); \
 		cp $(COV_OUT)/gate.tap $(RESULTS)/coverage/gate.tap 2>/dev/null; sel="$$sel coverage/gate"; \
@@ -296,11 +297,10 @@ STOCK_KUNIT  := build/stock/kunit.config
 
 ifeq ($(origin SRC_STAMP),file)
 $(STOCK_STAMP): $(SRC_STAMP)
-	$(Q)mkdir -p $(@D); git -C $(SRC) worktree remove --force $(STOCK_SRC) 2>/dev/null; \
-	base=$$(git -C $(SRC) log --reverse --format='%H %s' lab-base..HEAD | \
+	$(Q)base=$$(git -C $(SRC) log --reverse --format='%H %s' lab-base..HEAD | \
 		awk '$$2 != "um:" { print $$1; exit }'); \
 	echo "  STOCK   $(STOCK_SRC): the series up to $$(git -C $(SRC) log -1 --format=%s $$base^)"; \
-	git -C $(SRC) worktree add -q --detach $(STOCK_SRC) $$base^ && touch $@
+	$(call src_worktree,$(STOCK_SRC),$$base^) && touch $@
 endif
 
 $(STOCK_KUNIT): uml-configs/kunit.config

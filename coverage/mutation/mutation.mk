@@ -32,8 +32,7 @@ test: $(SCHEMATA) $(MUT_REPORT)
 
 ifeq ($(origin SRC_STAMP),file)
 $(MUT_STAMP): $(SRC_STAMP)
-	$(Q)mkdir -p $(@D); git -C $(SRC) worktree remove --force $(MUT_SRC) 2>/dev/null; \
-	rm -rf $(MUT_SRC); git -C $(SRC) worktree add -q --detach $(MUT_SRC) HEAD && touch $@
+	$(Q)$(call src_worktree,$(MUT_SRC),HEAD) && touch $@
 endif
 
 .PHONY: mutation
