@@ -86,7 +86,7 @@ help:
 	@echo '  bench-rtt    signal round trip, patched against stock'
 	@echo '  coverage     coverage kernel, report, table, gate (part of make test)'
 	@echo '  test-debug   every guest suite on the sanitizer kernel (KASAN, lockdep, UBSAN): no report allowed'
-	@echo '  stress       every rule at once under load (STRESS_S=30 STRESS_DEPTH=32)'
+	@echo '  stress       every rule at once under load, sanitizer kernel (STRESS_S=30 STRESS_DEPTH=32)'
 	@echo '  mutation     break each rule on purpose, one mutant per boot: which test catches it'
 	@echo '               RULE=1..5 for one rule'"'"'s mutants, MUTANT=<id> to replay one'
 	@echo '  docs         regenerate docs/tests.md'

@@ -16,6 +16,10 @@ GUEST_LIB_H  := $(wildcard tests/guest/lib/*.h)
 
 CONFORMANCE  := $(patsubst tests/guest/conformance/%.c,$(ROOTFS)/tests/conformance/%,\
 		  $(wildcard tests/guest/conformance/*.c))
+# Fault injection on the signal path: only the sanitizer kernel has
+# FAILSLAB, so only make test-debug runs these.
+FAULTS       := $(patsubst tests/guest/faults/%.c,$(ROOTFS)/tests/faults/%,\
+		  $(wildcard tests/guest/faults/*.c))
 # What the UML port must get right for the rest to mean anything (FP
 # state across signals, preemption and ptrace).
 UML_TESTS    := $(patsubst tests/guest/uml/%.c,$(ROOTFS)/tests/uml/%,$(wildcard tests/guest/uml/*.c))
@@ -35,7 +39,7 @@ GUEST_TESTS  := $(UML_TESTS) $(CONFORMANCE) $(STRESS) $(SELFTESTS)
 # KUnit suites built into the kernel (uml-configs/kunit.config); they run
 # at boot when the command line says kunit.enable=1.
 KUNIT_SUITES := kunit/signal_pidns
-GUEST_PROGS  := $(ROOTFS)/init $(ROOTFS)/bin/pidns-demo $(ROOTFS)/bin/signal-rtt $(GUEST_TESTS)
+GUEST_PROGS  := $(ROOTFS)/init $(ROOTFS)/bin/pidns-demo $(ROOTFS)/bin/signal-rtt $(GUEST_TESTS) $(FAULTS)
 
 # pidfd_test's recycle loop forks until a pid comes round again in its
 # namespace: a small pid_max ends it after 4096 forks instead of 32768,
@@ -63,7 +67,9 @@ $(ROOTFS)/bin/pidns-demo $(ROOTFS)/bin/signal-rtt:
 	@echo "  GUESTCC $@"
 	$(Q)mkdir -p $(@D) && $(GUEST_CC) -Itests/guest/lib $< $(GUEST_LIB) -o $@ -lpthread
 
-$(ROOTFS)/tests/conformance/%: tests/guest/conformance/%.c $(GUEST_LIB) $(GUEST_LIB_H) $(SRC_STAMP)
+# The suites built on the probe library (conformance, faults); the
+# others have rules of their own, which make prefers (a shorter stem).
+$(ROOTFS)/tests/%: tests/guest/%.c $(GUEST_LIB) $(GUEST_LIB_H) $(SRC_STAMP)
 	@echo "  GUESTCC $@"
 	$(Q)mkdir -p $(@D) && $(GUEST_CC) -I$(HARNESS_DIR) -Itests/guest/lib $< $(GUEST_LIB) -o $@ -lpthread
 
@@ -194,12 +200,14 @@ test: host-check kbuild guest-tools
 # The interactive targets boot the same kernel with POLICY selected.
 POLICY_ARG = sysctl.kernel.pid_ns_signal_policy=$(POLICY_VALUE_$(POLICY))
 
-# $(call guest_run,NAME,KERNEL_ARGS,PROGRAM...): boot build/linux to run
-# one program, its output on the terminal; fail if it failed in the guest
-# or ran past GUEST_RUN_TIMEOUT seconds.
+# $(call guest_run,NAME,KERNEL_ARGS,PROGRAM...): boot GUEST_RUN_UML to run
+# one program, its output on the terminal (and in GUEST_RUN_LOG if set);
+# fail if it failed in the guest or ran past GUEST_RUN_TIMEOUT seconds.
 GUEST_RUN_TIMEOUT = 120
+GUEST_RUN_UML     = $(UML)
+GUEST_RUN_LOG     =
 guest_run = d=$(1)-$$$$; mkdir -p $(ROOTFS)/results/$$d; \
-	$(RUNNER) -t $(GUEST_RUN_TIMEOUT) -- $(UML) $(UML_ARGS) $(2) umid=lab-$$d -- run -o /results/$$d $(3); rc=$$?; \
+	$(RUNNER) -t $(GUEST_RUN_TIMEOUT) $(if $(GUEST_RUN_LOG),-l $(GUEST_RUN_LOG)) -- $(GUEST_RUN_UML) $(UML_ARGS) $(2) umid=lab-$$d -- run -o /results/$$d $(3); rc=$$?; \
 	grep -qx pass $(ROOTFS)/results/$$d/status 2>/dev/null; st=$$?; rm -rf $(ROOTFS)/results/$$d; \
 	[ $$rc = 0 ] || { echo "$(1): error: the guest ended badly (runner status $$rc)" >&2; exit 1; }; \
 	[ $$st = 0 ] || { echo "$(1): error: '$(strip $(3))' failed in the guest (see above)" >&2; exit 1; }
@@ -225,7 +233,7 @@ trace: host-check kbuild guest-tools
 
 # The sanitizer kernel (uml-configs/sanitizers.config: KASAN, lockdep,
 # UBSAN, fault injection), build/kernel-debug; only make test-debug and
-# make stress-debug boot it.
+# make stress boot it.
 DEBUG_KBUILD := $(BUILD)/kernel-debug
 DEBUG_UML    := $(BUILD)/linux-debug
 .PHONY: debug-kbuild
@@ -242,8 +250,10 @@ debug-kbuild:
 # has found something.  The console log level lets warnings through
 # (lockdep reports at KERN_WARNING).
 DEBUG_RESULTS := $(BUILD)/test-debug
-DEBUG_TESTS   := $(KUNIT_SUITES) $(patsubst $(ROOTFS)/tests/%,%,$(GUEST_TESTS))
-DEBUG_ARGS    := $(TEST_KERNEL_ARGS) loglevel=5
+DEBUG_TESTS   := $(KUNIT_SUITES) $(patsubst $(ROOTFS)/tests/%,%,$(GUEST_TESTS) $(FAULTS))
+# slab_nomerge: failslab can be set on the sigqueue cache only if it is
+# no alias of another.
+DEBUG_ARGS    := $(TEST_KERNEL_ARGS) loglevel=5 slab_nomerge
 LKDTM_BITES   := READ_AFTER_FREE:KASAN ARRAY_BOUNDS:UBSAN WARNING:WARNING
 .PHONY: test-debug
 $(ROOTFS)/tests/debug/lkdtm-bite: tests/guest/debug/lkdtm-bite.sh
@@ -273,15 +283,24 @@ test-debug: host-check debug-kbuild guest-tools $(SUMMARY) $(ROOTFS)/tests/debug
 	$(SUMMARY) -s tests/guest/expected-skips.list $(DEBUG_RESULTS)/results $(DEBUG_TESTS) && \
 		[ $$rc = 0 ] && [ $$reports = 0 ] && [ $$bites = 0 ]
 
-# The stress run, longer: STRESS_S seconds, STRESS_DEPTH nested namespaces.
+# The stress run, longer (STRESS_S seconds, STRESS_DEPTH nested
+# namespaces), on the sanitizer kernel: a report in its console fails it
+# as make test-debug's do.  Its time bound: the run, its drain (10 s at
+# most), the teardown and a sanitizer kernel's boot.
 STRESS_S     ?= 30
 STRESS_DEPTH ?= 32
-# The run, its drain (10 s at most), the teardown and the boot.
-stress: GUEST_RUN_TIMEOUT = $(shell echo $$(( $(STRESS_S) + 60 )))
+STRESS_LOG   := $(BUILD)/stress/console.log
+stress: GUEST_RUN_TIMEOUT = $(shell echo $$(( $(STRESS_S) + 120 )))
+stress: GUEST_RUN_UML = $(DEBUG_UML)
+stress: GUEST_RUN_LOG = $(STRESS_LOG)
 .PHONY: stress
-stress: host-check kbuild guest-tools
-	@echo "  BOOT    $(UML) (build/kernel; stress for $(STRESS_S) s, $(STRESS_DEPTH) nested namespaces)"
-	$(Q)$(call guest_run,stress,$(TEST_KERNEL_ARGS),/tests/stress/stress $(STRESS_S) $(STRESS_DEPTH))
+stress: host-check debug-kbuild guest-tools
+	@echo "  BOOT    $(DEBUG_UML) (build/kernel-debug; stress for $(STRESS_S) s, $(STRESS_DEPTH) nested namespaces)"
+	$(Q)mkdir -p $(dir $(STRESS_LOG)); \
+	( $(call guest_run,stress,$(DEBUG_ARGS),/tests/stress/stress $(STRESS_S) $(STRESS_DEPTH)) ); rc=$$?; \
+	sh tests/host/sanitizer-reports.sh $(STRESS_LOG); reports=$$?; \
+	[ $$reports = 0 ] && echo "  REPORTS none in $(STRESS_LOG)"; \
+	[ $$rc = 0 ] && [ $$reports = 0 ]
 
 .PHONY: shell
 shell: host-check kbuild guest-tools

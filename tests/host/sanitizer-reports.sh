@@ -12,7 +12,10 @@ set -u
 tr -d '\r' < "$1" | awk '
 	/^# running / { program = $3; test = "" }
 	/^#  RUN / { test = $3 }
-	/BUG: KASAN|UBSAN:|WARNING: possible (circular|recursive) locking|WARNING: suspicious RCU usage|BUG: sleeping function called from invalid context|BUG: scheduling while atomic|list_(add|del) corruption|WARNING: CPU: [0-9]+ PID|WARNING: lock held|BUG: (unable to handle|workqueue lockup|spinlock|rwlock)|INFO: (task .* blocked|rcu_sched self-detected|trying to register non-static key)/ {
+	# A kernel report opens with one of these at the start of a line:
+	# BUG:/WARNING: (KASAN, lockdep, WARN(), sleeping in atomic context),
+	# UBSAN:, or a hung-task or RCU stall notice.
+	/^(\[ *[0-9.]+\] )?(BUG|WARNING|UBSAN): |^(\[ *[0-9.]+\] )?INFO: (task .* blocked|rcu_[a-z]* (self-)?detected|trying to register non-static key)|list_(add|del) corruption|kernel BUG at/ {
 		printf "report while running %s%s%s:\n", program ? program : "(boot)", test ? " test " : "", test
 		show = 6
 		found++

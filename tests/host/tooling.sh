@@ -222,6 +222,9 @@ printf '# running conformance/x\n#  RUN           x.upstream.y ...\nBUG: KASAN: 
 	> "$tmp/kasan.log"
 check sanitizers.names_a_report_and_its_test 1 "report while running conformance/x test x.upstream.y" \
 	sh tests/host/sanitizer-reports.sh "$tmp/kasan.log"
+printf '# running stress/stress\n[   12.5] WARNING: inconsistent lock state\n' > "$tmp/lockdep.log"
+check sanitizers.finds_any_lockdep_report 1 "report while running stress/stress:" \
+	sh tests/host/sanitizer-reports.sh "$tmp/lockdep.log"
 check sanitizers.passes_a_clean_log 0 "" sh tests/host/sanitizer-reports.sh "$tmp/covered.info"
 check sanitizers.refuses_a_missing_log 2 "cannot read" sh tests/host/sanitizer-reports.sh "$tmp/no-such.log"
 
