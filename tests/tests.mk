@@ -42,9 +42,10 @@ KUNIT_SUITES := kunit/signal_pidns
 GUEST_PROGS  := $(ROOTFS)/init $(ROOTFS)/bin/pidns-demo $(ROOTFS)/bin/signal-rtt $(GUEST_TESTS) $(FAULTS)
 
 # pidfd_test's recycle loop forks until a pid comes round again in its
-# namespace: a small pid_max ends it after 4096 forks instead of 32768,
-# and it still tests that a recycled pid is not signalled.
-TEST_KERNEL_ARGS := sysctl.kernel.pid_max=4096
+# namespace: a small pid_max ends it after 1024 forks instead of 32768,
+# and it still tests that a recycled pid is not signalled: the pid it
+# recycles is 1000 (PID_RECYCLE), so pid_max must stay above that.
+TEST_KERNEL_ARGS := sysctl.kernel.pid_max=1024
 # Per-program and whole-boot bounds, in seconds.
 TEST_TIMEOUT ?= 120
 BOOT_TIMEOUT ?= 900
