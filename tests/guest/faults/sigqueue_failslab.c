@@ -160,21 +160,44 @@ static void start_receiver_in_child_ns(struct __test_metadata *_metadata, struct
 	ASSERT_EQ(0, probe_start_in(cinit, receiver, &handler));
 }
 
+/* kill(@sig) with its entry failed: it arrives, its information lost. */
+static void kill_arrives_without_entry(struct __test_metadata *_metadata,
+				       struct probe *receiver, int sig)
+{
+	siginfo_t si;
+
+	failslab_arm(_metadata);
+	ASSERT_EQ(0, kill(receiver->pid, sig));
+	ASSERT_EQ(1, failslab_disarm()) TH_LOG("kill() allocated no queue entry to fail");
+	ASSERT_TRUE(probe_record(receiver, "receiver", &si));
+	EXPECT_EQ(sig, si.si_signo);
+	EXPECT_INFORMATION_LOST(si);
+}
+
+/* sigqueue()'s value cannot be lost silently: EAGAIN, and nothing comes. */
+static void sigqueue_gets_eagain(struct __test_metadata *_metadata, struct probe *receiver)
+{
+	int ret, err;
+
+	failslab_arm(_metadata);
+	ret = sigqueue(receiver->pid, SIGRTMIN, (union sigval){ .sival_int = 7 });
+	err = errno;
+	ASSERT_EQ(1, failslab_disarm());
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(EAGAIN, err);
+	ASSERT_TRUE(probe_alive(receiver));
+	EXPECT_TRUE(probe_no_record(receiver, "receiver"));
+}
+
 /* A sender the receiver can name: without an entry it cannot tell. */
 TEST_F(faults, legacy_signal_arrives_without_entry)
 {
 	long baseline = queued_signals();
 	struct probe receiver;
-	siginfo_t si;
 
 	failslab_on_sigqueue(_metadata);
 	start_receiver(_metadata, &receiver);
-	failslab_arm(_metadata);
-	ASSERT_EQ(0, kill(receiver.pid, SIGUSR1));
-	ASSERT_EQ(1, failslab_disarm()) TH_LOG("kill() allocated no queue entry to fail");
-	ASSERT_TRUE(probe_record(&receiver, "receiver", &si));
-	EXPECT_EQ(SIGUSR1, si.si_signo);
-	EXPECT_INFORMATION_LOST(si);
+	kill_arrives_without_entry(_metadata, &receiver, SIGUSR1);
 	EXPECT_NOTHING_LEAKED(baseline);
 }
 
@@ -183,36 +206,21 @@ TEST_F(faults, rt_signal_by_kill_arrives_without_entry)
 {
 	long baseline = queued_signals();
 	struct probe receiver;
-	siginfo_t si;
 
 	failslab_on_sigqueue(_metadata);
 	start_receiver(_metadata, &receiver);
-	failslab_arm(_metadata);
-	ASSERT_EQ(0, kill(receiver.pid, SIGRTMIN));
-	ASSERT_EQ(1, failslab_disarm());
-	ASSERT_TRUE(probe_record(&receiver, "receiver", &si));
-	EXPECT_EQ(SIGRTMIN, si.si_signo);
-	EXPECT_INFORMATION_LOST(si);
+	kill_arrives_without_entry(_metadata, &receiver, SIGRTMIN);
 	EXPECT_NOTHING_LEAKED(baseline);
 }
 
-/* sigqueue()'s value cannot be lost silently: EAGAIN, and nothing comes. */
 TEST_F(faults, rt_sigqueue_gets_eagain)
 {
 	long baseline = queued_signals();
 	struct probe receiver;
-	int ret, err;
 
 	failslab_on_sigqueue(_metadata);
 	start_receiver(_metadata, &receiver);
-	failslab_arm(_metadata);
-	ret = sigqueue(receiver.pid, SIGRTMIN, (union sigval){ .sival_int = 7 });
-	err = errno;
-	ASSERT_EQ(1, failslab_disarm());
-	EXPECT_EQ(-1, ret);
-	EXPECT_EQ(EAGAIN, err);
-	ASSERT_TRUE(probe_alive(&receiver));
-	EXPECT_TRUE(probe_no_record(&receiver, "receiver"));
+	sigqueue_gets_eagain(_metadata, &receiver);
 	EXPECT_NOTHING_LEAKED(baseline);
 }
 
@@ -224,15 +232,10 @@ TEST_F(faults, legacy_signal_from_ancestor_shows_no_masquerade)
 {
 	long baseline = queued_signals();
 	struct probe cinit, receiver;
-	siginfo_t si;
 
 	failslab_on_sigqueue(_metadata);
 	start_receiver_in_child_ns(_metadata, &cinit, &receiver);
-	failslab_arm(_metadata);
-	ASSERT_EQ(0, kill(receiver.pid, SIGUSR1));
-	ASSERT_EQ(1, failslab_disarm());
-	ASSERT_TRUE(probe_record(&receiver, "receiver", &si));
-	EXPECT_INFORMATION_LOST(si);
+	kill_arrives_without_entry(_metadata, &receiver, SIGUSR1);
 	EXPECT_NOTHING_LEAKED(baseline);
 }
 
@@ -241,18 +244,10 @@ TEST_F(faults, rt_sigqueue_from_ancestor_gets_eagain)
 {
 	long baseline = queued_signals();
 	struct probe cinit, receiver;
-	int ret, err;
 
 	failslab_on_sigqueue(_metadata);
 	start_receiver_in_child_ns(_metadata, &cinit, &receiver);
-	failslab_arm(_metadata);
-	ret = sigqueue(receiver.pid, SIGRTMIN, (union sigval){ .sival_int = 7 });
-	err = errno;
-	ASSERT_EQ(1, failslab_disarm());
-	EXPECT_EQ(-1, ret);
-	EXPECT_EQ(EAGAIN, err);
-	ASSERT_TRUE(probe_alive(&receiver));
-	EXPECT_TRUE(probe_no_record(&receiver, "receiver"));
+	sigqueue_gets_eagain(_metadata, &receiver);
 	EXPECT_NOTHING_LEAKED(baseline);
 }
 
