@@ -256,6 +256,10 @@ DEBUG_TESTS   := $(KUNIT_SUITES) $(patsubst $(ROOTFS)/tests/%,%,$(GUEST_TESTS) $
 # no alias of another.
 DEBUG_ARGS    := $(TEST_KERNEL_ARGS) loglevel=5 slab_nomerge
 LKDTM_BITES   := READ_AFTER_FREE:KASAN ARRAY_BOUNDS:UBSAN WARNING:WARNING
+# $(call scan_reports,LOG): print LOG's sanitizer reports; $$reports is 0
+# if there are none.
+scan_reports = sh tests/host/sanitizer-reports.sh $(1); reports=$$?; \
+	[ $$reports = 0 ] && echo "  REPORTS none in $(1)"
 .PHONY: test-debug
 $(ROOTFS)/tests/debug/lkdtm-bite: tests/guest/debug/lkdtm-bite.sh
 	$(Q)mkdir -p $(@D) && cp $< $@ && chmod +x $@
@@ -270,8 +274,7 @@ test-debug: host-check debug-kbuild guest-tools $(SUMMARY) $(ROOTFS)/tests/debug
 		-o /results/debug-$$id $(DEBUG_TESTS); rc=$$?; \
 	mv $$results $(DEBUG_RESULTS)/results; \
 	[ $$rc = 0 ] || echo "test-debug: error: the guest ended badly (runner status $$rc)" >&2; \
-	sh tests/host/sanitizer-reports.sh $(DEBUG_RESULTS)/console.log; reports=$$?; \
-	[ $$reports = 0 ] && echo "  REPORTS none in $(DEBUG_RESULTS)/console.log"; \
+	$(call scan_reports,$(DEBUG_RESULTS)/console.log); \
 	echo "  BITE    $(DEBUG_UML): LKDTM $(foreach b,$(LKDTM_BITES),$(firstword $(subst :, ,$(b))))"; \
 	$(RUNNER) -q -t 120 -l $(DEBUG_RESULTS)/bite.log -- $(DEBUG_UML) $(UML_ARGS) $(DEBUG_ARGS) \
 		umid=lab-test-debug-bite-$$id -- run /tests/debug/lkdtm-bite \
@@ -299,8 +302,7 @@ stress: host-check debug-kbuild guest-tools
 	@echo "  BOOT    $(DEBUG_UML) (build/kernel-debug; stress for $(STRESS_S) s, $(STRESS_DEPTH) nested namespaces)"
 	$(Q)mkdir -p $(dir $(STRESS_LOG)); \
 	( $(call guest_run,stress,$(DEBUG_ARGS),/tests/stress/stress $(STRESS_S) $(STRESS_DEPTH)) ); rc=$$?; \
-	sh tests/host/sanitizer-reports.sh $(STRESS_LOG); reports=$$?; \
-	[ $$reports = 0 ] && echo "  REPORTS none in $(STRESS_LOG)"; \
+	$(call scan_reports,$(STRESS_LOG)); \
 	[ $$rc = 0 ] && [ $$reports = 0 ]
 
 .PHONY: shell
