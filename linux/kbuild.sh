@@ -10,7 +10,8 @@
 # how many, once a build in O_DIR has finished before).  Warnings, errors
 # and anything else kbuild says pass through.  The last line says how
 # many objects were compiled and how long it took, so a log shows how
-# often each kernel was built.  The exit status is the build's.
+# often each kernel was built; O_DIR/.lab-build keeps it (for
+# linux/kcidb-facts.sh).  The exit status is the build's.
 set -u
 obj=$1
 shift
@@ -46,6 +47,8 @@ if [ "$rc" = 0 ]; then
 		echo "  KBUILD  $name: up to date"
 	else
 		echo "  KBUILD  $name: $n objects compiled in $(($(date +%s) - start)) s"
+		# The build behind this kernel, for its KCIDB record.
+		printf 'duration %s\nobjects %s\n' $(($(date +%s) - start)) "$n" > "$obj/.lab-build"
 	fi
 fi
 exit "$rc"

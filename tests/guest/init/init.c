@@ -411,11 +411,13 @@ static bool run_tests(int limit_s, int count, char **names)
 	for (i = 0; i < count; i++) {
 		char line[512];
 		enum outcome o;
+		long start_ms;
 
 		printf("# running %s\n", names[i]);
 		fflush(stdout);
 		restore_boot_policy();
 		trace_event_off();
+		start_ms = now_ms();
 		if (!strncmp(names[i], "kunit/", 6))
 			o = collect_kunit(names[i], &status);
 		else
@@ -438,7 +440,8 @@ static bool run_tests(int limit_s, int count, char **names)
 		printf("%s\n", line);
 		fflush(stdout);
 		if (summary) {
-			fprintf(summary, "%s\n", line);
+			/* KTAP has no duration field: a diagnostic line before the result. */
+			fprintf(summary, "# duration_s %.3f\n%s\n", (now_ms() - start_ms) / 1000.0, line);
 			fflush(summary);
 		}
 		if (power_off_requested)
