@@ -42,7 +42,8 @@ DEPS := linux-source-6.12:the-kernel-source \
 	xz-utils:unpacking-the-tarball git:the-patch-series-tree \
 	libc6-dev:static-guest-programs busybox-static:the-guest-shell \
 	ccache:fast-rebuilds gdb:make-gdb lcov:make-coverage \
-	sparse:make-check coccinelle:make-check ocaml:coccinelle-scripts-written-in-ocaml
+	sparse:make-check coccinelle:make-check ocaml:coccinelle-scripts-written-in-ocaml \
+	python3-jsonschema:checking-build/kcidb.json python3-rfc3987:checking-uris-in-build/kcidb.json
 
 .PHONY: deps
 deps:

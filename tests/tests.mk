@@ -10,6 +10,7 @@ GUEST_CC     := gcc -static -O2 -Wall -Wextra -Wno-unused-parameter -Wno-clobber
 HOSTBIN      := $(BUILD)/host
 RUNNER       := $(HOSTBIN)/runner
 SUMMARY      := $(HOSTBIN)/summary
+KCIDB        := $(HOSTBIN)/kcidb
 HARNESS_DIR  := $(SRC)/tools/testing/selftests
 GUEST_LIB    := $(wildcard tests/guest/lib/*.c)
 GUEST_LIB_H  := $(wildcard tests/guest/lib/*.h)
@@ -112,7 +113,7 @@ $(ROOTFS)/tests/hang/cat: | $(ROOTFS)/bin/busybox
 rootfs: $(ROOTFS)/bin/busybox $(GUEST_PROGS) $(ROOTFS)/tests/hang/cat
 
 .PHONY: guest-tools
-guest-tools: $(RUNNER) $(SUMMARY) rootfs
+guest-tools: $(RUNNER) $(SUMMARY) $(KCIDB) rootfs
 
 # Can this host run ./linux?  Every target that boots asks first, quietly,
 # so that a host UML cannot run on fails with the reason, not a panic in
@@ -133,6 +134,27 @@ select_tests = sel=; for p in $(KUNIT_SUITES) $(patsubst $(ROOTFS)/tests/%,%,$(G
 known: $(KUNIT_SUITES) $(notdir $(GUEST_TESTS)) $(HOST_CHECKS)" >&2; exit 2; }; \
 	case "$$sel" in *kunit/*) sel_kunit=kunit.enable=1;; *) sel_kunit=;; esac; \
 	guest_sel=$$(echo $$sel | tr ' ' '\n' | grep -v -e '^gdb/' -e '^host/' | tr '\n' ' ')
+
+# A run's results: the lab's verdict on each program as one KTAP document
+# (tests/host/summary.c), the same as a KCIDB v5.3 document, checked
+# against the schema KernelCI applies (tests/host/kcidb/), and kunit.py
+# parse's count of the KTAP, last (tests/host/count.sh).
+# $(call report_run,RESULTS,PROGRAMS,KTAP,KCIDB_JSON,BUILDS): BUILDS are
+# linux/kcidb-facts.sh's; $$reported is 0 if all passed and the
+# document is valid.
+KUNIT_PY     := $(SRC)/tools/testing/kunit/kunit.py
+KCIDB_SCHEMA := tests/host/kcidb/kcidb.v5.3.schema.json
+KCIDB_ORIGIN ?= pidns_signal_lab
+ifneq ($(shell printf '%s' '$(KCIDB_ORIGIN)' | grep -Ex '[a-z0-9_]+'),$(KCIDB_ORIGIN))
+  $(error KCIDB_ORIGIN=$(KCIDB_ORIGIN) is not a KCIDB origin: it must match ^[a-z0-9_]+$$)
+endif
+report_run = $(SUMMARY) -s tests/guest/expected-skips.list -o $(3) $(1) $(2); \
+	[ $$? -lt 2 ] || exit 2; \
+	sh linux/kcidb-facts.sh $(SRC) linux/patches $(5) > $(3:.ktap=.facts) && \
+	$(KCIDB) $(KCIDB_ORIGIN) $(3:.ktap=.facts) $(3) > $(4) && \
+	sh tests/host/kcidb-validate.sh $(KCIDB_SCHEMA) $(4) && \
+	echo "  KCIDB   $(4:$(CURDIR)/%=%): $$(grep -c '"path"' $(4)) tests, valid as KCIDB v5.3"; kcidb=$$?; \
+	sh tests/host/count.sh $(KUNIT_PY) $(3); reported=$$?; [ $$kcidb = 0 ] || reported=1
 
 # The results make test counts, and $(call tap_verdict,NAME,CONDITION[,
 # DIAGNOSTIC]): the verdict line of a host-side check in its summary.tap.
@@ -176,7 +198,7 @@ test: host-check kbuild guest-tools
 	echo "  HOST    $$($(DOCTOR) -f)"; \
 	echo "  BOOT    $(UML) (boot id $$id, build/kernel, policy $(or $(TEST_POLICY),per test))"; \
 	tooling=; case "$$sel" in *host/tooling*) \
-		sh tests/host/tooling.sh $(HOSTBIN) $(UML) $(UML_ARGS) > $(BUILD)/test/tooling.tap 9>&- & \
+		KUNIT_PY=$(KUNIT_PY) sh tests/host/tooling.sh $(HOSTBIN) $(UML) $(UML_ARGS) > $(BUILD)/test/tooling.tap 9>&- & \
 		tooling=$$!;; esac; \
 	$(RUNNER) -q -t $(BOOT_TIMEOUT) -l $(BUILD)/test/console.log -- $(UML) $(UML_ARGS) \
 		$(TEST_KERNEL_ARGS) $$sel_kunit umid=lab-test-$$id -- test $(TEST_TIMEOUT) \
@@ -196,7 +218,11 @@ test: host-check kbuild guest-tools
 		$(call tap_verdict,coverage/gate,$(MAKE) -s coverage); \
 		cp $(COV_OUT)/gate.tap $(RESULTS)/coverage/gate.tap 2>/dev/null; sel="$$sel coverage/gate"; \
 	fi; \
-	$(SUMMARY) -s tests/guest/expected-skips.list $(RESULTS) $$sel && [ $$rc = 0 ]
+	builds="main $(KBUILD) '$(notdir $(MAIN_FRAGMENTS))' '*'"; case "$$sel" in *coverage/gate*) \
+		builds="$$builds coverage $(COV_KBUILD) '$(notdir $(MAIN_FRAGMENTS)) coverage.config' coverage/";; esac; \
+	eval "set -- $$builds"; \
+	$(call report_run,$(RESULTS),$$sel,$(BUILD)/test/results.ktap,$(BUILD)/kcidb.json,"$$@"); \
+	[ $$reported = 0 ] && [ $$rc = 0 ]
 
 # The interactive targets boot the same kernel with POLICY selected.
 POLICY_ARG = sysctl.kernel.pid_ns_signal_policy=$(POLICY_VALUE_$(POLICY))
@@ -255,6 +281,7 @@ DEBUG_TESTS   := $(KUNIT_SUITES) $(patsubst $(ROOTFS)/tests/%,%,$(GUEST_TESTS) $
 # slab_nomerge: failslab can be set on the sigqueue cache only if it is
 # no alias of another.
 DEBUG_ARGS    := $(TEST_KERNEL_ARGS) loglevel=5 slab_nomerge
+DEBUG_BUILDS  := debug $(DEBUG_KBUILD) '$(notdir $(MAIN_FRAGMENTS)) sanitizers.config' '*'
 LKDTM_BITES   := READ_AFTER_FREE:KASAN ARRAY_BOUNDS:UBSAN WARNING:WARNING
 # $(call scan_reports,LOG): print LOG's sanitizer reports; $$reports is 0
 # if there are none.
@@ -264,7 +291,7 @@ scan_reports = sh tests/host/sanitizer-reports.sh $(1); reports=$$?; \
 $(ROOTFS)/tests/debug/lkdtm-bite: tests/guest/debug/lkdtm-bite.sh
 	$(Q)mkdir -p $(@D) && cp $< $@ && chmod +x $@
 
-test-debug: host-check debug-kbuild guest-tools $(SUMMARY) $(ROOTFS)/tests/debug/lkdtm-bite
+test-debug: host-check debug-kbuild guest-tools $(ROOTFS)/tests/debug/lkdtm-bite
 	$(Q)$(call take_lock,test-debug); \
 	id=$$(cut -c1-8 /proc/sys/kernel/random/uuid); results=$(ROOTFS)/results/debug-$$id; \
 	rm -rf $(DEBUG_RESULTS) && mkdir -p $$results $(DEBUG_RESULTS); \
@@ -284,8 +311,8 @@ test-debug: host-check debug-kbuild guest-tools $(SUMMARY) $(ROOTFS)/tests/debug
 		{ echo "test-debug: error: LKDTM $${b%%:*} left no $${b#*:} report: $(DEBUG_RESULTS)/bite.log" >&2; \
 		  bites=1; }; done; \
 	[ $$bites = 0 ] && echo "  BITE    each provoked bug reported ($(DEBUG_RESULTS)/bite.reports)"; \
-	$(SUMMARY) -s tests/guest/expected-skips.list $(DEBUG_RESULTS)/results $(DEBUG_TESTS) && \
-		[ $$rc = 0 ] && [ $$reports = 0 ] && [ $$bites = 0 ]
+	$(call report_run,$(DEBUG_RESULTS)/results,$(DEBUG_TESTS),$(DEBUG_RESULTS)/results.ktap,$(DEBUG_RESULTS)/kcidb.json,$(DEBUG_BUILDS)); \
+		[ $$reported = 0 ] && [ $$rc = 0 ] && [ $$reports = 0 ] && [ $$bites = 0 ]
 
 # The stress run, longer (STRESS_S seconds, STRESS_DEPTH nested
 # namespaces), on the sanitizer kernel: a report in its console fails it

@@ -1,33 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * summary: count what one guest run reported, per suite and policy.
+ * summary: the lab's verdict on one run, written as one KTAP document.
  *
- *	summary [-s SKIPS] RESULTS_DIR PROGRAM...
+ *	summary [-s SKIPS] -o KTAP RESULTS_DIR PROGRAM...
  *
- * RESULTS_DIR is the guest's /results: summary.tap (one line per program,
- * written by the guest init) and PROGRAM.tap (each program's own TAP, as
- * the kselftest harness prints it, or a KUnit suite's KTAP, whose nested
- * results count at the deepest level only).  Every test case counts once; a
- * program that crashed, hung or never ran counts as one failure of its
- * own, named; a program that prints no TAP counts once, by its exit
- * status.  A failed case is printed with the harness's diagnostics,
- * which say what was expected and what the guest observed.
+ * RESULTS_DIR is the guest's /results: summary.tap (one verdict line per
+ * program, each after a "# duration_s S" line when the guest init timed
+ * it; make test appends its host checks' verdicts) and PROGRAM.tap (each
+ * program's own TAP, as the kselftest harness prints it, or a KUnit
+ * suite's KTAP).  KTAP gets one subtest per program, its cases as the
+ * program printed them, so that kunit.py parse counts the run
+ * (tests/host/results.sh).  What kunit.py cannot know is decided here:
  *
- * A skipped case counts as a skip only if SKIPS (one "program:case reason"
- * a line) expects it, with its reason printed; any other skip is a failure,
- * and so is an XFAIL or XPASS (the lab expects no failure).  A program
- * whose results do not match its plan ("1..N", at any level of nesting)
- * failed, whatever its cases said: a crash lost the rest.
+ *  - a skip counts as a skip only if SKIPS (one "program:case reason" a
+ *    line) expects it, and its reason is printed; any other skip, and an
+ *    XFAIL or XPASS, is written as a failure (the lab expects none);
+ *  - a program that failed while none of its cases did (it hung, crashed
+ *    or exited non-zero between or after them) is written as one failed
+ *    result, its output kept as diagnostics: kunit.py counts a subtest's
+ *    cases, never its own line;
+ *  - a program with no verdict did not run: "# MISS";
+ *  - a guest that did not write /results/status did not finish: one
+ *    failed result "guest".
  *
- * Totals are printed for the guest's suites and for the host's checks
- * apart; the last line is "N passed, N failed, N skipped" over both, and
- * the exit status is 1 if anything failed.
+ * A plan the results do not match is kunit.py's to count (it counts every
+ * missing case as crashed).  Each failure is printed with the harness's
+ * diagnostics, which say what was expected and what the guest observed;
+ * then the tallies per suite and policy (the policy is the harness
+ * variant in the case's name), the guest's suites and the host's checks
+ * apart.
  */
 #define _GNU_SOURCE
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct tally {
 	char suite[64];
@@ -36,7 +44,6 @@ struct tally {
 };
 
 static const char *skips_file;
-
 static struct tally tallies[64];
 static int nr_tallies;
 
@@ -69,8 +76,18 @@ static void chomp(char *s)
 	s[strcspn(s, "\r\n")] = '\0';
 }
 
+static bool is_result(const char *line)
+{
+	return !strncmp(line, "ok ", 3) || !strncmp(line, "not ok ", 7);
+}
+
+static bool is_version(const char *line)
+{
+	return !strncmp(line, "TAP version ", 12) || !strncmp(line, "KTAP version ", 13);
+}
+
 /* Is @program's skipped case @name ("test # SKIP why") an expected skip? */
-static bool expected_skip(const char *program, const char *name)
+static bool expected_skip(const char *program, const char *name, bool report)
 {
 	char line[1024], key[1024];
 	int len = snprintf(key, sizeof(key), "%s:%.*s", program, (int)strcspn(name, " "), name);
@@ -82,167 +99,233 @@ static bool expected_skip(const char *program, const char *name)
 			(line[len] == ' ' || line[len] == '\t');
 	if (f)
 		fclose(f);
-	if (found)
+	if (found && report)
 		printf("SKIP %s: %s", key, line + len + strspn(line + len, " \t"));
 	return found;
 }
 
-/*
- * The plan of each nesting level (KTAP indents by four) against the
- * results seen at it; a level is checked when its parent's result line
- * closes it, and at the end.  Returns how many levels did not match.
- */
-#define MAX_DEPTH 16
-struct plans {
-	int plan[MAX_DEPTH];	/* -1: no plan line */
-	int seen[MAX_DEPTH];
+/* A program's TAP, one line per entry, without line ends. */
+struct lines {
+	char **line;
+	int nr;
 };
 
-static int close_levels(struct plans *p, int from, const char *program)
+static struct lines read_lines(const char *path)
 {
-	int bad = 0;
+	struct lines l = { NULL, 0 };
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = fopen(path, "r");
 
-	for (int d = from; d < MAX_DEPTH; d++) {
-		if (p->plan[d] >= 0 && p->plan[d] != p->seen[d]) {
-			printf("FAIL %s: its plan says %d tests, %d reported (the rest were lost)\n",
-			       program, p->plan[d], p->seen[d]);
-			bad++;
-		}
-		p->plan[d] = -1;
-		p->seen[d] = 0;
+	while (f && getline(&buf, &size, f) >= 0) {
+		l.line = realloc(l.line, (l.nr + 1) * sizeof(*l.line));
+		if (!l.line)
+			abort();
+		chomp(buf);
+		l.line[l.nr++] = strdup(buf);
 	}
-	return bad;
+	free(buf);
+	if (f)
+		fclose(f);
+	return l;
 }
 
-/* The guest init's verdict on @program: its summary.tap line, or NULL. */
-static char *verdict(const char *dir, const char *program, char *line, size_t size)
+static void free_lines(struct lines *l)
+{
+	while (l->nr)
+		free(l->line[--l->nr]);
+	free(l->line);
+}
+
+/*
+ * The verdict on @program in @dir/summary.tap: its directive ("" if it
+ * passed, NULL if it has no line) and, in @duration, the seconds the
+ * "# duration_s" line before it gives (or -1).
+ */
+static const char *verdict(const char *dir, const char *program, bool *ok,
+			   char *line, size_t size, double *duration)
 {
 	char path[4096];
 	FILE *f;
 
+	*duration = -1;
 	snprintf(path, sizeof(path), "%s/summary.tap", dir);
 	f = fopen(path, "r");
 	while (f && fgets(line, size, f)) {
-		char *name = strchr(line, ' ');
+		char *name, *end;
 
 		chomp(line);
-		if (!strncmp(line, "not ", 4))
-			name = strchr(name + 1, ' ');
-		if (name && (name = strchr(name + 1, ' ')) &&
-		    !strncmp(name + 1, program, strlen(program)) &&
-		    (name[1 + strlen(program)] == '\0' || name[1 + strlen(program)] == ' ')) {
-			fclose(f);
-			return line;
+		if (sscanf(line, "# duration_s %lf", duration) == 1)
+			continue;
+		name = is_result(line) ? strchr(line + (line[0] == 'n' ? 7 : 3), ' ') : NULL;
+		if (!name || strncmp(name + 1, program, strlen(program)) ||
+		    (name[1 + strlen(program)] != '\0' && name[1 + strlen(program)] != ' ')) {
+			*duration = -1;
+			continue;
 		}
+		fclose(f);
+		*ok = line[0] == 'o';
+		end = strstr(name, " # ");
+		return end ? end + 3 : "";
 	}
 	if (f)
 		fclose(f);
 	return NULL;
 }
 
-/* Count @program's test cases; returns how many failed. */
-static int count_program(const char *dir, const char *program, const char *suite)
+/*
+ * The lab's reading of one result line of @program (a leaf unless
+ * @parent): in @out the line to write, an unexpected skip, XFAIL or
+ * XPASS made a failure.  With @report it is tallied under @suite and a
+ * failure printed with @diag.  Returns true if it failed.
+ */
+static bool judge_case(const char *program, const char *suite, const char *line,
+		       bool parent, const char *diag, bool report, char *out, size_t size)
 {
-	char path[4096], line[4096], diag[8192] = "", running[1024] = "", top[4096];
-	const char *v = verdict(dir, program, top, sizeof(top));
-	bool top_ok = v && !strncmp(v, "ok ", 3);
-	int failed = 0, cases_failed, cases_seen = 0, indent, last_indent = 0, plan, lost = 0;
-	struct plans plans;
-	bool parent, f_existed;
-	FILE *f;
+	bool ok = !strncmp(line, "ok ", 3);
+	const char *num = line + (ok ? 3 : 7);
+	const char *name = strchr(num, ' ');
+	const char *directive, *why = NULL;
+	int name_len;
 
-	for (int d = 0; d < MAX_DEPTH; d++) {
-		plans.plan[d] = -1;
-		plans.seen[d] = 0;
-	}
-	snprintf(path, sizeof(path), "%s/%s.tap", dir, program);
-	f = fopen(path, "r");
-	f_existed = f != NULL;
-	while (f && fgets(line, sizeof(line), f)) {
-		char *name;
-		bool ok;
-
-		chomp(line);
-		/* KTAP nests by indentation: a parent's line follows its children. */
-		indent = strspn(line, " ");
-		memmove(line, line + indent, strlen(line + indent) + 1);
-		parent = indent < last_indent;
-		if (indent / 4 >= MAX_DEPTH)
-			continue;
-		if (sscanf(line, "1..%d", &plan) == 1) {
-			plans.plan[indent / 4] = plan;
-			continue;
-		}
-		if (!strncmp(line, "#  RUN ", 7)) {
-			snprintf(running, sizeof(running), "%s", line + 7 + strspn(line + 7, " "));
-			diag[0] = '\0';
-			continue;
-		}
-		if (line[0] == '#') {
-			if (strlen(diag) + strlen(line) + 8 < sizeof(diag))
-				strcat(strcat(strcat(diag, "    "), line), "\n");
-			continue;
-		}
-		ok = !strncmp(line, "ok ", 3);
-		if (!ok && strncmp(line, "not ok ", 7))
-			continue;
-		last_indent = indent;
-		cases_seen++;
-		plans.seen[indent / 4]++;
-		lost += close_levels(&plans, indent / 4 + 1, program);
-		name = strchr(line + (ok ? 3 : 7), ' ');
-		if (!name || parent)
-			continue;
-		name++;
-		running[0] = '\0';
-		if (ok && strstr(name, "# SKIP") && expected_skip(program, name)) {
+	snprintf(out, size, "%s", line);
+	if (parent || !name)
+		return !ok;
+	name++;
+	directive = strstr(name, " # ");
+	name_len = directive ? directive - name : (int)strlen(name);
+	directive = directive ? directive + 3 : "";
+	if (ok && !strncmp(directive, "SKIP", 4) && expected_skip(program, name, report)) {
+		if (report)
 			tally_for(suite, policy_of(name))->skipped++;
-		} else if (strstr(name, "# XFAIL") || strstr(name, "# XPASS")) {
-			tally_for(suite, policy_of(name))->failed++;
-			failed++;
-			printf("FAIL %s: %s: the lab expects no failure\n%s", program, name, diag);
-		} else if (ok && strstr(name, "# SKIP")) {
-			tally_for(suite, policy_of(name))->failed++;
-			failed++;
-			printf("FAIL %s: %s: a skip not listed in %s\n%s", program, name,
-			       skips_file ? skips_file : "the expected skips", diag);
-		} else if (ok) {
+		return false;
+	}
+	if (!strncmp(directive, "XFAIL", 5) || !strncmp(directive, "XPASS", 5))
+		why = "the lab expects no failure";
+	else if (ok && !strncmp(directive, "SKIP", 4))
+		why = "a skip not listed in the expected skips";
+	if (ok && !why) {
+		if (report)
 			tally_for(suite, policy_of(name))->passed++;
-		} else {
-			tally_for(suite, policy_of(name))->failed++;
-			failed++;
-			printf("FAIL %s: %s\n%s", program, name, diag);
-		}
-		diag[0] = '\0';
+		return false;
 	}
-	if (f)
-		fclose(f);
-	lost += close_levels(&plans, 0, program);
-	cases_failed = failed;
-	if (lost) {
-		tally_for(suite, "-")->failed++;
-		failed++;
+	/* An unexpected skip must not keep "# SKIP": kunit.py would count a skip. */
+	if (why)
+		snprintf(out, size, "not ok %.*s%.*s # %s: %s", (int)(name - num), num,
+			 name_len, name, why, directive);
+	if (report) {
+		tally_for(suite, policy_of(name))->failed++;
+		printf("FAIL %s: %s%s%s\n%s", program, name, why ? ": " : "", why ? why : "", diag);
 	}
+	return true;
+}
 
-	if (v && top_ok && (!f_existed || !cases_seen)) {
-		/*
-		 * A host-side check with a verdict and no cases of its own,
-		 * or a program that prints no TAP (an older selftest): its
-		 * exit status is its one result.
-		 */
-		tally_for(suite, "-")->passed++;
-		return 0;
+/*
+ * Write @program's cases, as judged, one level down (@body gets them,
+ * indented by four); returns how many failed, and in @running the case
+ * that had started and not finished, if any.
+ */
+static int judge_program(const char *program, const char *suite, const struct lines *tap,
+			 bool report, FILE *body, char *running, size_t rsize)
+{
+	char diag[8192] = "", out[4096];
+	int failed = 0, last_indent = 0;
+	bool header = false;
+
+	running[0] = '\0';
+	/* TAP may give the plan last (tooling.sh does); KTAP wants it first. */
+	for (int i = 0; i < tap->nr && body; i++)
+		if (!strncmp(tap->line[i], "1..", 3))
+			fprintf(body, "    %s\n", tap->line[i]);
+	for (int i = 0; i < tap->nr; i++) {
+		int indent = strspn(tap->line[i], " ");
+		const char *line = tap->line[i] + indent;
+
+		if (!header && indent == 0 && is_version(line)) {
+			header = true;	/* the subtest header replaces it */
+			continue;
+		}
+		if (!strncmp(line, "1..", 3) && indent == 0)
+			continue;
+		if (!strncmp(line, "#  RUN ", 7)) {
+			snprintf(running, rsize, "%s", line + 7 + strspn(line + 7, " "));
+			diag[0] = '\0';
+		} else if (line[0] == '#' && strlen(diag) + strlen(line) + 8 < sizeof(diag)) {
+			strcat(strcat(strcat(diag, "    "), line), "\n");
+		}
+		if (!is_result(line)) {
+			if (body)
+				fprintf(body, "    %s\n", tap->line[i]);
+			continue;
+		}
+		/* KTAP nests by indentation: a parent's line follows its children. */
+		failed += judge_case(program, suite, line, indent < last_indent, diag, report,
+				     out, sizeof(out));
+		last_indent = indent;
+		running[0] = '\0';
+		diag[0] = '\0';
+		if (body)
+			fprintf(body, "    %*s%s\n", indent, "", out);
 	}
+	return failed;
+}
+
+/* Write @program as the @n-th result of the run; returns true if it failed. */
+static bool write_program(FILE *ktap, int n, const char *dir, const char *program)
+{
+	char path[4096], top[4096], running[1024], suite[64];
+	double duration;
+	char *body_text = NULL;
+	size_t body_size = 0;
+	bool ok = false, has_cases = false;
+	const char *v = verdict(dir, program, &ok, top, sizeof(top), &duration);
+	struct lines tap;
+	FILE *body;
+	int failed;
+
+	snprintf(suite, sizeof(suite), "%.*s", (int)strcspn(program, "/"), program);
+	snprintf(path, sizeof(path), "%s/%s.tap", dir, program);
+	tap = read_lines(path);
+	for (int i = 0; i < tap.nr && !has_cases; i++)
+		has_cases = is_result(tap.line[i] + strspn(tap.line[i], " "));
 	if (!v) {
 		printf("FAIL %s: did not run (the guest ended before it)\n", program);
-	} else if (!top_ok && (cases_failed == 0 || running[0] || strstr(v, "# TIMEOUT"))) {
-		printf("FAIL %s: %s%s%s\n%s", program, strstr(v, "# ") ? strstr(v, "# ") + 2 : "failed",
-		       running[0] ? ", in " : "", running, diag);
-	} else {
-		return failed;
+		tally_for(suite, "-")->failed++;
+		fprintf(ktap, "not ok %d %s # MISS did not run\n", n, program);
+		free_lines(&tap);
+		return true;
 	}
-	tally_for(suite, "-")->failed++;
-	return failed + 1;
+
+	/* Do its cases say how it went?  A dry run first: judged, not counted. */
+	failed = judge_program(program, suite, &tap, false, NULL, running, sizeof(running));
+	if (has_cases && (ok || failed)) {
+		body = open_memstream(&body_text, &body_size);
+		if (!body)
+			abort();
+		judge_program(program, suite, &tap, true, body, running, sizeof(running));
+		fclose(body);
+		fprintf(ktap, "    KTAP version 1\n    # Subtest: %s\n%s", program, body_text);
+		if (duration >= 0)
+			fprintf(ktap, "    # duration_s %.3f\n", duration);
+		fprintf(ktap, "%s %d %s%s%s\n", ok ? "ok" : "not ok", n, program,
+			v[0] ? " # " : "", v);
+	} else {
+		/* Its own verdict is its one result; what it printed is kept. */
+		for (int i = 0; i < tap.nr; i++)
+			fprintf(ktap, "# %s\n", tap.line[i]);
+		if (duration >= 0)
+			fprintf(ktap, "# duration_s %.3f\n", duration);
+		fprintf(ktap, "%s %d %s%s%s%s%s\n", ok ? "ok" : "not ok", n, program,
+			v[0] ? " # " : "", v, running[0] ? ", in " : "", running);
+		if (!ok)
+			printf("FAIL %s: %s%s%s\n", program, v[0] ? v : "failed",
+			       running[0] ? ", in " : "", running);
+		tally_for(suite, "-")->passed += ok;
+		tally_for(suite, "-")->failed += !ok;
+	}
+	free(body_text);
+	free_lines(&tap);
+	return !ok || failed;
 }
 
 /* The guest init writes /results/status last, before powering off. */
@@ -261,7 +344,7 @@ static bool guest_finished(const char *dir)
 /* The suites make test runs on the host, not in the guest. */
 static bool on_host(const char *suite)
 {
-	static const char *const host_suites[] = { "gdb", "host", "docs", "coverage" };
+	static const char *const host_suites[] = { "gdb", "host", "docs", "coverage", "linux" };
 
 	for (size_t i = 0; i < sizeof(host_suites) / sizeof(host_suites[0]); i++)
 		if (!strcmp(suite, host_suites[i]))
@@ -269,31 +352,11 @@ static bool on_host(const char *suite)
 	return false;
 }
 
-int main(int argc, char **argv)
+static void print_tallies(void)
 {
-	int passed, failed, skipped, i, guest[3] = { 0 }, host[3] = { 0 };
+	int guest[3] = { 0 }, host[3] = { 0 };
 
-	if (argc > 2 && !strcmp(argv[1], "-s")) {
-		skips_file = argv[2];
-		argc -= 2;
-		argv += 2;
-	}
-	if (argc < 3) {
-		fprintf(stderr, "usage: summary [-s SKIPS] RESULTS_DIR PROGRAM...\n");
-		return 2;
-	}
-	for (i = 2; i < argc; i++) {
-		char suite[64];
-
-		snprintf(suite, sizeof(suite), "%.*s", (int)strcspn(argv[i], "/"), argv[i]);
-		count_program(argv[1], argv[i], suite);
-	}
-	if (!guest_finished(argv[1])) {
-		printf("FAIL guest: it did not finish the run (no %s/status): see the console log\n",
-		       argv[1]);
-		tally_for("guest", "-")->failed++;
-	}
-	for (i = 0; i < nr_tallies; i++) {
+	for (int i = 0; i < nr_tallies; i++) {
 		struct tally *t = &tallies[i];
 		int *side = on_host(t->suite) ? host : guest;
 
@@ -307,9 +370,47 @@ int main(int argc, char **argv)
 	       guest[0], guest[1], guest[2]);
 	printf("  host total             %4d passed, %d failed, %d skipped\n",
 	       host[0], host[1], host[2]);
-	passed = guest[0] + host[0];
-	failed = guest[1] + host[1];
-	skipped = guest[2] + host[2];
-	printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
+}
+
+int main(int argc, char **argv)
+{
+	const char *out = NULL;
+	bool failed = false, finished;
+	FILE *ktap;
+	int opt, i;
+
+	while ((opt = getopt(argc, argv, "s:o:")) != -1) {
+		if (opt == 's')
+			skips_file = optarg;
+		else if (opt == 'o')
+			out = optarg;
+		else
+			optind = argc + 1;
+	}
+	if (!out || argc - optind < 2) {
+		fprintf(stderr, "usage: summary [-s SKIPS] -o KTAP RESULTS_DIR PROGRAM...\n");
+		return 2;
+	}
+	ktap = fopen(out, "w");
+	if (!ktap) {
+		perror(out);
+		return 2;
+	}
+	finished = guest_finished(argv[optind]);
+	fprintf(ktap, "KTAP version 1\n1..%d\n", argc - optind - 1 + !finished);
+	for (i = optind + 1; i < argc; i++)
+		failed |= write_program(ktap, i - optind, argv[optind], argv[i]);
+	if (!finished) {
+		printf("FAIL guest: it did not finish the run (no %s/status): see the console log\n",
+		       argv[optind]);
+		tally_for("guest", "-")->failed++;
+		fprintf(ktap, "not ok %d guest # did not finish the run\n", i - optind);
+		failed = true;
+	}
+	if (fclose(ktap)) {
+		perror(out);
+		return 2;
+	}
+	print_tallies();
 	return failed ? 1 : 0;
 }

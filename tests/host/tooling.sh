@@ -1,13 +1,14 @@
 #!/bin/sh
 # tooling.sh: the lab's own tools, on bad and on made-up input, as TAP.
 #
-#   tooling.sh HOSTBIN [UML UML_ARGS...] > tooling.tap
+#   KUNIT_PY=kunit.py tooling.sh HOSTBIN [UML UML_ARGS...] > tooling.tap
 #
 # What users rely on when something is wrong: bad input is a clear
 # message and a non-zero exit, never a silent pass; the runner names a
 # hung test; the coverage gate fails naming an untaken edge; the summary
 # counts a program that never ran, an unlisted skip and an unfinished
-# guest as failures.  Only the hang checks boot a kernel (UML, given
+# guest as failures; a KCIDB document the schema rejects is shown to be
+# rejected.  Only the hang checks boot a kernel (UML, given
 # UML_ARGS; two short boots).  Run from the repository's top folder
 # (make test does).
 set -u
@@ -185,16 +186,25 @@ check mutation.leaves_out_a_mutant_that_does_not_compile 0 "NOBUILD h+2.andor.1"
 check mutation.lists_what_did_not_compile 0 "h+2.andor.1" cat "$tmp/nb/not-compiled"
 check make.mutation_rule_is_checked nonzero "RULE=9 is not a rule" make -s mutation RULE=9
 
-# summary: a made-up guest results folder; PLAN defaults to the one case
+# summary and count.sh: a made-up guest results folder written as KTAP
+# and counted by kunit.py; PLAN defaults to the one case, TRAILING puts
+# it last (as tooling.sh's own TAP does), DURATION times the program.
 results() {
 	rm -rf "$tmp/r" && mkdir -p "$tmp/r/suite"
-	printf 'TAP version 13\n1..1\n%s\n' "$1" > "$tmp/r/summary.tap"
-	[ -z "$2" ] || printf 'TAP version 13\n1..%s\n%s\n' "${PLAN:-1}" "$2" > "$tmp/r/suite/prog.tap"
+	printf 'TAP version 13\n1..1\n# duration_s %s\n%s\n' "${DURATION:-1.5}" "$1" > "$tmp/r/summary.tap"
+	if [ -n "${TRAILING:-}" ]; then
+		printf 'TAP version 13\n%s\n1..%s\n' "$2" "${PLAN:-1}" > "$tmp/r/suite/prog.tap"
+	elif [ -n "$2" ]; then
+		printf 'TAP version 13\n1..%s\n%s\n' "${PLAN:-1}" "$2" > "$tmp/r/suite/prog.tap"
+	fi
 	[ "$3" = finished ] && echo pass > "$tmp/r/status"
 	return 0
 }
 echo "suite/prog:t.expected   why it cannot run here" > "$tmp/skips.list"
-summary() { "$bin/summary" -s "$tmp/skips.list" "$tmp/r" suite/prog; }
+summary() {
+	"$bin/summary" -s "$tmp/skips.list" -o "$tmp/r.ktap" "$tmp/r" suite/prog
+	[ $? -lt 2 ] && sh tests/host/count.sh "$KUNIT_PY" "$tmp/r.ktap"
+}
 results "ok 1 suite/prog" "ok 1 t.fine" finished
 check summary.counts_a_pass 0 "1 passed, 0 failed, 0 skipped" summary
 results "ok 1 suite/prog" "ok 1 t.expected # SKIP no kcmp" finished
@@ -206,9 +216,13 @@ check summary.fails_a_program_that_never_ran 1 "suite/prog: did not run" summary
 results "ok 1 suite/prog" "ok 1 t.fine" unfinished
 check summary.fails_a_guest_that_did_not_finish 1 "did not finish the run" summary
 PLAN=3 results "ok 1 suite/prog" "ok 1 t.fine" finished
-check summary.fails_a_plan_its_results_do_not_match 1 "its plan says 3 tests, 1 reported" summary
+check summary.counts_the_cases_a_plan_lost_as_crashed 1 "1 passed, 2 failed, 0 skipped" summary
+results "not ok 1 suite/prog # TIMEOUT after 2 s" "ok 1 t.fine" finished
+check summary.fails_a_program_that_hung_after_its_cases 1 "0 passed, 1 failed" summary
 results "ok 1 suite/prog" "ok 1 t.known # XFAIL not yet" finished
 check summary.fails_an_expected_failure 1 "the lab expects no failure" summary
+TRAILING=1 results "ok 1 suite/prog" "ok 1 t.fine" finished
+check summary.takes_a_plan_given_last 0 "1 passed, 0 failed, 0 skipped" summary
 echo "suite/other:t.expected   why" > "$tmp/skips.list"
 results "ok 1 suite/prog" "ok 1 t.expected # SKIP no kcmp" finished
 check summary.keys_expected_skips_by_program 1 "a skip not listed" summary
@@ -216,6 +230,38 @@ results "ok 1 suite/prog" "ok 1 t.fine" finished
 check summary.totals_guest_and_host_apart 0 "guest total               1 passed" summary
 PLAN=0 results "ok 1 suite/prog" "PASS (an older selftest, no TAP)" finished
 check summary.counts_a_program_without_tap_by_its_exit 0 "1 passed, 0 failed" summary
+
+# kcidb: the made-up run as a KCIDB document, checked against the schema
+schema=tests/host/kcidb/kcidb.v5.3.schema.json
+printf '%s\n' "checkout id c0ffee" "checkout package linux-source-6.12" "checkout version 1" \
+	"checkout tarball_sha256 00" "checkout patchset_hash $(printf '' | sha256sum | cut -c-64)" \
+	"checkout patch a: b" "build main id c0ffee:main-1" > "$tmp/facts"
+kcidb() {
+	"$bin/summary" -o "$tmp/r.ktap" "$tmp/r" suite/prog >/dev/null
+	"$bin/kcidb" "${2:-lab}" "$tmp/facts" "$tmp/r.ktap" > "$tmp/$1.json" &&
+		sh tests/host/kcidb-validate.sh $schema "$tmp/$1.json" && cat "$tmp/$1.json"
+}
+ids() { grep -o '"id": "[^"]*"' "$tmp/$1.json"; }
+results "ok 1 suite/prog" "ok 1 rule1.upstream.kill" finished
+check kcidb.writes_a_valid_document 0 '"path": "suite.prog.rule1.kill.upstream", "status": "PASS"' kcidb one
+DURATION=9.25 results "ok 1 suite/prog" "ok 1 rule1.upstream.kill" finished
+check kcidb.writes_a_programs_duration 0 '"duration": 9.250' kcidb two
+same_ids() { [ -n "$(ids one)" ] && [ "$(ids one)" = "$(ids two)" ] && echo "ids alike"; }
+check kcidb.ids_are_the_same_across_runs 0 "ids alike" same_ids
+results "not ok 1 suite/prog # TIMEOUT after 2 s" "ok 1 t.fine" finished
+check kcidb.writes_a_hang_as_error_with_its_bound 0 '"status": "ERROR", "duration": 1.500, "log_excerpt": "# TAP version 13\n# 1..1\n# ok 1 t.fine\n", "misc": {"timeout_s": 2}' \
+	kcidb hang
+results "ok 0 suite/other" "" finished
+check kcidb.writes_a_program_that_never_ran_as_miss 0 '"path": "suite.prog", "status": "MISS"' kcidb miss
+check kcidb.refuses_a_bad_origin 2 "'Not-an-origin' is not a KCIDB origin" kcidb bad Not-an-origin
+check make.kcidb_origin_is_checked nonzero "KCIDB_ORIGIN=x-y is not a KCIDB origin" \
+	make -s help KCIDB_ORIGIN=x-y
+broken() { sed "$1" "$tmp/one.json" > "$tmp/broken.json"; sh tests/host/kcidb-validate.sh $schema "$tmp/broken.json"; }
+check kcidb.schema_rejects_a_bad_status 1 "'OK' is not one of" broken 's/"status": "PASS"/"status": "OK"/'
+check kcidb.schema_rejects_a_bad_origin 1 "'Lab' does not match" broken 's/"origin": "lab"/"origin": "Lab"/g'
+check kcidb.schema_rejects_a_bad_path 1 "'suite..prog' does not match" broken 's/"path": "suite.prog"/"path": "suite..prog"/'
+check kcidb.schema_rejects_a_test_without_a_build 1 "'build_id' is a required property" \
+	broken 's/"build_id": "[^"]*", //'
 
 # sanitizer-reports.sh: a report in a console log is named with its test
 printf '# running conformance/x\n#  RUN           x.upstream.y ...\nBUG: KASAN: slab-use-after-free in f+0x1\n' \
