@@ -139,21 +139,23 @@ known: $(KUNIT_SUITES) $(notdir $(GUEST_TESTS)) $(HOST_CHECKS)" >&2; exit 2; }; 
 # (tests/host/summary.c), the same as a KCIDB v5.3 document, checked
 # against the schema KernelCI applies (tests/host/kcidb/), and kunit.py
 # parse's count of the KTAP, last (tests/host/count.sh).
-# $(call report_run,RESULTS,PROGRAMS,KTAP,KCIDB_JSON,BUILDS): BUILDS are
-# linux/kcidb-facts.sh's; $$reported is 0 if all passed and the
-# document is valid.
+# $(call kcidb_write,KTAP,KCIDB_JSON,BUILDS): BUILDS are
+# linux/kcidb-facts.sh's; $$kcidb is 0 if the document is valid.
+# $(call report_run,RESULTS,PROGRAMS,KTAP,KCIDB_JSON,BUILDS): the whole
+# of it; $$reported is 0 if all passed and the document is valid.
 KUNIT_PY     := $(SRC)/tools/testing/kunit/kunit.py
 KCIDB_SCHEMA := tests/host/kcidb/kcidb.v5.3.schema.json
 KCIDB_ORIGIN ?= pidns_signal_lab
 ifneq ($(shell printf '%s' '$(KCIDB_ORIGIN)' | grep -Ex '[a-z0-9_]+'),$(KCIDB_ORIGIN))
   $(error KCIDB_ORIGIN=$(KCIDB_ORIGIN) is not a KCIDB origin: it must match ^[a-z0-9_]+$$)
 endif
+kcidb_write = sh linux/kcidb-facts.sh $(SRC) linux/patches $(3) > $(1:.ktap=.facts) && \
+	$(KCIDB) $(KCIDB_ORIGIN) $(1:.ktap=.facts) $(1) > $(2) && \
+	sh tests/host/kcidb-validate.sh $(KCIDB_SCHEMA) $(2) && \
+	echo "  KCIDB   $(2:$(CURDIR)/%=%): $$(grep -c '"path"' $(2)) tests, valid as KCIDB v5.3"; kcidb=$$?
 report_run = $(SUMMARY) -s tests/guest/expected-skips.list -o $(3) $(1) $(2); \
 	[ $$? -lt 2 ] || exit 2; \
-	sh linux/kcidb-facts.sh $(SRC) linux/patches $(5) > $(3:.ktap=.facts) && \
-	$(KCIDB) $(KCIDB_ORIGIN) $(3:.ktap=.facts) $(3) > $(4) && \
-	sh tests/host/kcidb-validate.sh $(KCIDB_SCHEMA) $(4) && \
-	echo "  KCIDB   $(4:$(CURDIR)/%=%): $$(grep -c '"path"' $(4)) tests, valid as KCIDB v5.3"; kcidb=$$?; \
+	$(call kcidb_write,$(3),$(4),$(5)); \
 	sh tests/host/count.sh $(KUNIT_PY) $(3); reported=$$?; [ $$kcidb = 0 ] || reported=1
 
 # The results make test counts, and $(call tap_verdict,NAME,CONDITION[,

@@ -6,6 +6,8 @@
 # linux, from a git worktree of build/src; a boot parameter selects one,
 # so one build serves them all and build/src and build/kernel are never
 # touched.  RULE=n runs one rule's mutants, MUTANT=<id> replays one.
+# Its results are also a KTAP document, a case per mutant, and as KCIDB
+# (build/mutation/kcidb.json; docs/results.md).
 
 MUT_DIR      := $(BUILD)/mutation
 MUT_SRC      := $(MUT_DIR)/src
@@ -20,6 +22,8 @@ EQUIVALENTS  := coverage/equivalent-mutants.list
 MUT_JOBS     ?= 2
 MUT_BOUND    ?= 90
 MUTANT       ?=
+# Its KCIDB document's one build: the scratch kernel every mutant is in.
+MUT_BUILDS   := mutation $(MUT_KBUILD) '$(notdir $(MAIN_FRAGMENTS)) (every mutant, one a boot)' '*'
 
 $(SCHEMATA): coverage/mutation/schemata.c coverage/rules-list.h coverage/fatal.h
 $(MUT_REPORT): coverage/mutation/report.c coverage/fatal.h
@@ -62,5 +66,8 @@ ids: $(MUT_GEN)/mutants.list" >&2; exit 2; }; \
 	MUT_FULL=$(if $(RULE)$(MUTANT),0,1) sh coverage/mutation/run-mutants.sh $(RUNNER) $(MUT_UML) $(ROOTFS) $(MUT_GEN) $(MUT_DIR) \
 		$(MUT_JOBS) $(MUT_BOUND) "$$sel" "$(COV_CONFORMANCE)" -- $(UML_ARGS) $(TEST_KERNEL_ARGS) \
 		|| exit $$?; \
-	$(MUT_REPORT) $(if $(RULE),-r $(RULE)) $(if $(MUTANT),-m $(MUTANT)) $(MUT_GEN) \
-		$(MUT_DIR)/outcomes $(MUT_DIR)/not-compiled $(EQUIVALENTS) $(MUT_DIR)/report.json
+	$(MUT_REPORT) $(if $(RULE),-r $(RULE)) $(if $(MUTANT),-m $(MUTANT)) -k $(MUT_DIR)/results.ktap \
+		$(MUT_GEN) $(MUT_DIR)/outcomes $(MUT_DIR)/not-compiled $(EQUIVALENTS) $(MUT_DIR)/report.json; \
+	rc=$$?; [ $$rc = 2 ] && exit 2; \
+	$(call kcidb_write,$(MUT_DIR)/results.ktap,$(MUT_DIR)/kcidb.json,$(MUT_BUILDS)); \
+	[ $$rc = 0 ] && [ $$kcidb = 0 ]

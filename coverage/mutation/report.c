@@ -2,7 +2,7 @@
 /*
  * report: what the suites made of each mutant, per rule, and the gate.
  *
- *	report [-r RULE] [-m ID] GEN OUTCOMES NOT_COMPILED EQUIVALENTS JSON
+ *	report [-r RULE] [-m ID] [-k KTAP] GEN OUTCOMES NOT_COMPILED EQUIVALENTS JSON
  *
  * GEN is what schemata wrote (mutants.list, diffs/), OUTCOMES what
  * run-mutants.sh found, NOT_COMPILED the ids left out of the schema,
@@ -10,7 +10,10 @@
  * input can tell the mutant from the original).  -r takes one rule's
  * mutants, -m one mutant.
  *
- * Prints a table per rule and each survivor's diff, and writes JSON.  A
+ * Prints a table per rule and each survivor's diff, and writes JSON and,
+ * with -k, KTAP: a subtest per rule, a case per mutant, ok if the suites
+ * detected it (the first failure said before it), a SKIP if it did not
+ * compile or is equivalent (tests/host/kcidb.c sends it to KCIDB).  A
  * mutant is detected when a user-space test failed on it or its boot hung
  * (make test would fail either way); the score is detected / (generated -
  * not compiled - equivalent), for the user-space suites and for KUnit.
@@ -241,6 +244,41 @@ static int by_rule(const void *a, const void *b)
 	return strcmp(((const struct tally *)a)->rule, ((const struct tally *)b)->rule);
 }
 
+/* One case per selected mutant of each rule in @tallies. */
+static void write_ktap(const char *path, const struct tally *tallies, int nr_tallies)
+{
+	FILE *f = open_or_die(path, "w");
+
+	fprintf(f, "KTAP version 1\n1..%d\n", nr_tallies);
+	for (int j = 0; j < nr_tallies; j++) {
+		int n = 0;
+
+		fprintf(f, "    KTAP version 1\n    # Subtest: mutation/rule%s\n    1..%d\n",
+			tallies[j].rule, tallies[j].generated);
+		for (int i = 0; i < nr_mutants; i++) {
+			const struct mutant *m = &mutants[i];
+
+			if (!m->selected || strcmp(m->rule, tallies[j].rule))
+				continue;
+			if (m->status == KILLED || m->status == TIMEOUT)
+				fprintf(f, "    # %s: %s\n", status_name[m->status], m->user);
+			else if (m->status == KUNIT_ONLY || m->status == SURVIVED || m->status == ERROR)
+				fprintf(f, "    # %s: no user-space test failed%s%s\n", status_name[m->status],
+					m->status == KUNIT_ONLY ? "; KUnit: " : "",
+					m->status == KUNIT_ONLY ? m->kunit : "");
+			fprintf(f, "    %s %d %s%s%s\n", m->status >= KUNIT_ONLY ? "not ok" : "ok", ++n,
+				m->id, m->status == NOT_COMPILED ? " # SKIP did not compile" :
+				m->status == EQUIVALENT ? " # SKIP equivalent: " : "",
+				m->status == EQUIVALENT ? m->why : "");
+		}
+		fprintf(f, "%s %d mutation/rule%s\n",
+			tallies[j].count[KUNIT_ONLY] + tallies[j].count[SURVIVED] + tallies[j].count[ERROR] ?
+			"not ok" : "ok", j + 1, tallies[j].rule);
+	}
+	if (fclose(f))
+		fatal("cannot write %s", path);
+}
+
 static double percent(int part, int whole)
 {
 	return whole ? 100.0 * part / whole : 100.0;
@@ -249,22 +287,24 @@ static double percent(int part, int whole)
 int main(int argc, char **argv)
 {
 	struct tally tallies[16] = { 0 }, all = { .rule = "all" };
-	const char *rule = NULL, *only = NULL, *gen;
+	const char *rule = NULL, *only = NULL, *ktap = NULL, *gen;
 	int nr_tallies = 0, failures = 0, missing = 0, opt;
 	FILE *json;
 
-	while ((opt = getopt(argc, argv, "r:m:")) != -1) {
+	while ((opt = getopt(argc, argv, "r:m:k:")) != -1) {
 		if (opt == 'r')
 			rule = optarg;
 		else if (opt == 'm')
 			only = optarg;
+		else if (opt == 'k')
+			ktap = optarg;
 		else
 			return 2;
 	}
 	argv += optind - 1;
 	argc -= optind - 1;
 	if (argc != 6) {
-		fprintf(stderr, "usage: report [-r RULE] [-m ID] GEN OUTCOMES NOT_COMPILED EQUIVALENTS JSON\n");
+		fprintf(stderr, "usage: report [-r RULE] [-m ID] [-k KTAP] GEN OUTCOMES NOT_COMPILED EQUIVALENTS JSON\n");
 		return 2;
 	}
 	gen = argv[1];
@@ -362,6 +402,8 @@ int main(int argc, char **argv)
 	}
 	fprintf(json, "\n  ]\n}\n");
 	fclose(json);
+	if (ktap)
+		write_ktap(ktap, tallies, nr_tallies);
 	if (all.count[ERROR])
 		printf("\nmutation: %d boots ended in error: they prove nothing, run them again\n",
 		       all.count[ERROR]);

@@ -155,6 +155,20 @@ check mutation.fails_on_a_survivor 1 "g+2.rel (rule 1): survived" report none
 awk '$2 == "g+2.rel" { print $2, $6, "no input reaches it" }' "$tmp/mut/gen/mutants.list" \
 	> "$tmp/mut/equiv"
 check mutation.does_not_count_a_listed_equivalent 0 "100.0%" report equiv
+printf '%s\n' "checkout id c0ffee" "checkout package p" "checkout version 1" "checkout tarball_sha256 00" \
+	"checkout patchset_hash $(printf '' | sha256sum | cut -c-64)" "build mutation id c0ffee:m-1" \
+	> "$tmp/mut/facts"
+mutants_kcidb() {
+	"$bin/mutation-report" -k "$tmp/mut/r.ktap" "$tmp/mut/gen" "$tmp/mut/outcomes" "$tmp/mut/none" \
+		"$tmp/mut/$1" "$tmp/mut/report.json" >/dev/null
+	"$bin/kcidb" lab "$tmp/mut/facts" "$tmp/mut/r.ktap" > "$tmp/mut/kcidb.json" &&
+		sh tests/host/kcidb-validate.sh tests/host/kcidb/kcidb.v5.3.schema.json "$tmp/mut/kcidb.json" &&
+		cat "$tmp/mut/kcidb.json"
+}
+check mutation.sends_a_survivor_to_kcidb_as_a_failure 0 '"path": "mutation.rule1.g_2.rel", "status": "FAIL"' \
+	mutants_kcidb none
+check mutation.sends_an_equivalent_to_kcidb_as_a_skip 0 '"path": "mutation.rule1.g_2.rel", "status": "SKIP"' \
+	mutants_kcidb equiv
 echo "g+9.rel 0123456789abcdef what it was" > "$tmp/mut/gone"
 check mutation.fails_on_an_equivalent_no_longer_generated 2 "g+9.rel is no longer generated" \
 	report gone
