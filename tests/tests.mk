@@ -175,9 +175,10 @@ take_lock = [ -n "$$LAB_LOCK_HELD" ] || { exec 9>$(BUILD)/.run.lock; flock -n 9 
 	  exit 1; }; }; export LAB_LOCK_HELD=1
 
 TESTS ?= *
-# What make test runs on the host, beside the guest's programs: the gdb
-# scenarios, and the lab's own tools on bad and made-up input (during the
-# test boot: two of them boot short guests of their own).
+# What make test runs on the host, beside the guest's programs, both
+# during the test boot, each in guests of its own: the gdb scenarios (a
+# boot each), and the lab's own tools on bad and made-up input (two of
+# them boot short guests).
 HOST_CHECKS := gdb/scenarios host/tooling
 # tooling.sh runs the doctor under a seccomp filter that refuses ptrace.
 test: $(HOSTBIN)/deny-ptrace
@@ -202,12 +203,14 @@ test: host-check kbuild guest-tools
 	tooling=; case "$$sel" in *host/tooling*) \
 		KUNIT_PY=$(KUNIT_PY) sh tests/host/tooling.sh $(HOSTBIN) $(UML) $(UML_ARGS) > $(BUILD)/test/tooling.tap 9>&- & \
 		tooling=$$!;; esac; \
+	gdb=; case "$$sel" in *gdb/scenarios*) \
+		{ $(gdb_run); echo $$gdb_rc > $(BUILD)/test/gdb.rc; } 9>&- & gdb=$$!;; esac; \
 	$(RUNNER) -q -t $(BOOT_TIMEOUT) -l $(BUILD)/test/console.log -- $(UML) $(UML_ARGS) \
 		$(TEST_KERNEL_ARGS) $$sel_kunit umid=lab-test-$$id -- test $(TEST_TIMEOUT) \
 		$(if $(TEST_POLICY),-p $(TEST_POLICY)) -o /results/test-$$id $$guest_sel; rc=$$?; \
 	mv $$results $(RESULTS); \
 	[ $$rc = 0 ] || echo "test: error: the guest ended badly (runner status $$rc); console: build/test/console.log" >&2; \
-	case "$$sel" in *gdb/scenarios*) $(gdb_check);; esac; \
+	if [ -n "$$gdb" ]; then wait $$gdb; gdb_rc=$$(cat $(BUILD)/test/gdb.rc); $(gdb_verdict); fi; \
 	if [ -n "$$tooling" ]; then mkdir -p $(RESULTS)/host; wait $$tooling; \
 		mv $(BUILD)/test/tooling.tap $(RESULTS)/host/tooling.tap; \
 		$(call tap_verdict,host/tooling,grep -q '^1\.\.[1-9]' $(RESULTS)/host/tooling.tap && \

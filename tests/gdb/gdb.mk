@@ -48,18 +48,21 @@ gdb-attach: $(GDB_ENV)
 # process group), with a time limit, leaving no process behind.
 GDB_CHECK_TIMEOUT ?= 300
 GDB_SCRIPTS := $(addprefix tests/gdb/,$(addsuffix .gdb,$(GDB_SCENARIOS)))
-# The check itself, also called by make test (whose prerequisites are
-# these): TAP into build/test/results/gdb, a verdict line in summary.tap.
-gdb_check = mkdir -p $(RESULTS)/gdb; echo "  GDB     build/kernel/vmlinux: $(GDB_SCENARIOS)"; \
+# The check in two halves, so that make test can run the session beside
+# its test boot: gdb_run (the session; $$gdb_rc its status), then
+# gdb_verdict (TAP into build/test/results/gdb, a verdict line in
+# summary.tap).  make test's prerequisites are these.
+gdb_run = echo "  GDB     build/kernel/vmlinux: $(GDB_SCENARIOS)"; \
 	$(RUNNER) -q -t $(GDB_CHECK_TIMEOUT) -l $(GDB_DIR)/check.log -- $$(command -v gdb) \
-		-batch $(filter-out gdb,$(GDB)) $(addprefix -x ,$(GDB_SCRIPTS)) $(KBUILD)/vmlinux; rc=$$?; \
+		-batch $(filter-out gdb,$(GDB)) $(addprefix -x ,$(GDB_SCRIPTS)) $(KBUILD)/vmlinux; gdb_rc=$$?
+gdb_verdict = mkdir -p $(RESULTS)/gdb; \
 	sh tests/gdb/check.sh $(GDB_DIR)/check.log $(GDB_SCRIPTS) > $(RESULTS)/gdb/scenarios.tap; \
-	$(call tap_verdict,gdb/scenarios,[ $$rc = 0 ] && ! grep -q '^not ok' $(RESULTS)/gdb/scenarios.tap,\
-		 \# gdb status $$rc$(comma) log build/gdb/check.log)
+	$(call tap_verdict,gdb/scenarios,[ $$gdb_rc = 0 ] && ! grep -q '^not ok' $(RESULTS)/gdb/scenarios.tap,\
+		 \# gdb status $$gdb_rc$(comma) log build/gdb/check.log)
 
-# make test runs the check too (its recipe calls gdb_check).
+# make test runs the check too (its recipe calls gdb_run and gdb_verdict).
 test: $(GDB_ENV)
 
 .PHONY: gdb-check
 gdb-check: host-check kbuild guest-tools $(GDB_ENV)
-	$(Q)$(gdb_check)
+	$(Q)$(gdb_run); $(gdb_verdict)
