@@ -23,6 +23,8 @@ version=$(sed -n 1p "$src/.git/lab-source")
 tarball_sha=$(sed -n 2p "$src/.git/lab-source")
 patches=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$dir/series" | sed "s|^|$dir/|")
 patchset_hash=$(for p in $patches; do sha256sum "$p"; done | cut -c-64 | sha256sum | cut -c-64)
+# The schema's hash of no patches is the empty string.
+[ -n "$patches" ] || patchset_hash=
 checkout_id=$(printf '%s\n%s\n' "$tarball_sha" "$patchset_hash" | sha256sum | cut -c-16)
 
 echo "checkout id $checkout_id"

@@ -153,10 +153,12 @@ kcidb_write = sh linux/kcidb-facts.sh $(SRC) linux/patches $(3) > $(1:.ktap=.fac
 	$(KCIDB) $(KCIDB_ORIGIN) $(1:.ktap=.facts) $(1) > $(2) && \
 	sh tests/host/kcidb-validate.sh $(KCIDB_SCHEMA) $(2) && \
 	echo "  KCIDB   $(2:$(CURDIR)/%=%): $$(grep -c '"path"' $(2)) tests, valid as KCIDB v5.3"; kcidb=$$?
-report_run = $(SUMMARY) -s tests/guest/expected-skips.list -o $(3) $(1) $(2); \
-	[ $$? -lt 2 ] || exit 2; \
+report_run = $(SUMMARY) -s tests/guest/expected-skips.list -o $(3) $(1) $(2); summarized=$$?; \
+	[ $$summarized -lt 2 ] || exit 2; \
 	$(call kcidb_write,$(3),$(4),$(5)); \
-	sh tests/host/count.sh $(KUNIT_PY) $(3); reported=$$?; [ $$kcidb = 0 ] || reported=1
+	sh tests/host/count.sh $(KUNIT_PY) $(3); reported=$$?; [ $$kcidb = 0 ] || reported=1; \
+	[ $$summarized = 0 ] || [ $$reported != 0 ] || { reported=1; \
+		echo "test: error: summary failed what kunit.py's count passed (see FAIL above): a bug of summary's KTAP" >&2; }
 
 # The results make test counts, and $(call tap_verdict,NAME,CONDITION[,
 # DIAGNOSTIC]): the verdict line of a host-side check in its summary.tap.

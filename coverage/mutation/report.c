@@ -13,7 +13,8 @@
  * Prints a table per rule and each survivor's diff, and writes JSON and,
  * with -k, KTAP: a subtest per rule, a case per mutant, ok if the suites
  * detected it (the first failure said before it), a SKIP if it did not
- * compile or is equivalent (tests/host/kcidb.c sends it to KCIDB).  A
+ * compile or is equivalent, "# ERROR" if its boot proves nothing
+ * (tests/host/kcidb.c sends it to KCIDB).  A
  * mutant is detected when a user-space test failed on it or its boot hung
  * (make test would fail either way); the score is detected / (generated -
  * not compiled - equivalent), for the user-space suites and for KUnit.
@@ -268,8 +269,9 @@ static void write_ktap(const char *path, const struct tally *tallies, int nr_tal
 					m->status == KUNIT_ONLY ? m->kunit : "");
 			fprintf(f, "    %s %d %s%s%s\n", m->status >= KUNIT_ONLY ? "not ok" : "ok", ++n,
 				m->id, m->status == NOT_COMPILED ? " # SKIP did not compile" :
-				m->status == EQUIVALENT ? " # SKIP equivalent: " : "",
-				m->status == EQUIVALENT ? m->why : "");
+				m->status == EQUIVALENT ? " # SKIP equivalent: " :
+				m->status == ERROR ? " # ERROR the boot ended in error: " : "",
+				m->status == EQUIVALENT ? m->why : m->status == ERROR ? m->user : "");
 		}
 		fprintf(f, "%s %d mutation/rule%s\n",
 			tallies[j].count[KUNIT_ONLY] + tallies[j].count[SURVIVED] + tallies[j].count[ERROR] ?

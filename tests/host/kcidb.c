@@ -19,7 +19,8 @@
  * program.  Each program is one test (its verdict: "# MISS" is MISS, a
  * "# TIMEOUT", a kill or an unfinished guest is ERROR, any other failure
  * FAIL; "# duration_s" before it is its duration), and so is each case
- * (leaf) in it; a KUnit suite's own line is not (its cases are).  A test's
+ * (leaf) in it ("# SKIP" is SKIP, "# ERROR" ERROR: the status of what it
+ * tested is unknown); a KUnit suite's own line is not (its cases are).  A test's
  * path is its program's name and its case's, dot-separated, any other
  * character made '_'; a harness name fixture.POLICY.test becomes
  * fixture.test.POLICY, so both policies of a test share a node; a name
@@ -235,12 +236,15 @@ static void policy_last(char *part)
 		}
 }
 
-/*
- * Append @name (@len bytes) to @path as KCIDB path parts: a @program's
- * '/' is a level, a case's policy goes last.
- */
+enum part_kind {
+	PROGRAM,	/* its '/' is a level */
+	SUBTEST,	/* a nested level (a KUnit suite): not repeated */
+	CASE,		/* its policy goes last */
+};
+
+/* Append @name (@len bytes) to @path as KCIDB path parts. */
 static void append_parts(char *path, size_t size, const char *name, size_t len,
-			 bool program)
+			 enum part_kind kind)
 {
 	char part[512], *p = path + strlen(path), *last = strrchr(path, '.');
 	size_t n = 0;
@@ -253,7 +257,7 @@ static void append_parts(char *path, size_t size, const char *name, size_t len,
 			    name[i] == '_';
 
 		/* "posix timer (SI_TIMER)" -> posix_timer_SI_TIMER */
-		if (kept || (program && name[i] == '/'))
+		if (kept || (kind == PROGRAM && name[i] == '/'))
 			part[n++] = kept ? name[i] : '.';
 		else if (n && part[n - 1] != '_' && i + 1 < len)
 			part[n++] = '_';
@@ -262,14 +266,15 @@ static void append_parts(char *path, size_t size, const char *name, size_t len,
 	       name[len - 1] != '_')
 		n--;
 	part[n] = '\0';
-	if (!program)
+	if (kind == CASE)
 		policy_last(part);
-	/* uml/fp_state's fp_state.x, kunit/signal_pidns's signal_pidns: once. */
-	while (*last && !strncmp(part, last, strlen(last)) &&
-	       (part[strlen(last)] == '.' || part[strlen(last)] == '\0'))
-		memmove(part, part + strlen(last) + (part[strlen(last)] == '.'),
-			strlen(part + strlen(last)) + 1);
-	if (!part[0])
+	/*
+	 * uml/fp_state's fp_state.x, kunit/signal_pidns's signal_pidns: once.
+	 * A case named as its program keeps its name: its path must differ.
+	 */
+	if (*last && !strncmp(part, last, strlen(last)) && part[strlen(last)] == '.')
+		memmove(part, part + strlen(last) + 1, strlen(part + strlen(last)));
+	else if (*last && !strcmp(part, last) && kind == SUBTEST)
 		return;
 	/* No empty part: "a..b" or a leading or trailing dot. */
 	for (char *d = part; (d = strchr(d, '.')); d++)
@@ -351,9 +356,9 @@ static const char *program_status(bool ok, const char *directive, char *timeout)
 
 static void print_tests(const char *ktap_path)
 {
-	char line[8192], subtest[MAX_DEPTH][512] = { "" }, path[2048], duration[32] = "";
-	char *log = NULL, timeout[32];
-	size_t log_size = 0, log_len = 0;
+	char subtest[MAX_DEPTH][512] = { "" }, path[2048], duration[32] = "";
+	char *line = NULL, *log = NULL, timeout[32];
+	size_t line_size = 0, log_size = 0, log_len = 0;
 	int last_indent = 0;
 	bool first = true;
 	FILE *ktap = fopen(ktap_path, "r");
@@ -361,7 +366,7 @@ static void print_tests(const char *ktap_path)
 	if (!ktap)
 		die(2, "cannot read %s", ktap_path);
 	printf("  \"tests\": [");
-	while (fgets(line, sizeof(line), ktap)) {
+	while (getline(&line, &line_size, ktap) >= 0) {
 		int indent = strspn(line, " "), depth = indent / 4;
 		char *text = line + indent, *name, *directive;
 		bool ok, parent;
@@ -395,7 +400,7 @@ static void print_tests(const char *ktap_path)
 			/* A program (or the guest): its verdict, on its build. */
 			path[0] = '\0';
 			append_parts(path, sizeof(path), name,
-				     directive ? (size_t)(directive - name) : strlen(name), true);
+				     directive ? (size_t)(directive - name) : strlen(name), PROGRAM);
 			b = build_of(subtest[1][0] ? subtest[1] : name);
 			print_test(&first, b, path, program_status(ok, directive ? directive + 3 : "",
 				   timeout), duration, timeout, ok ? "" : (log ? log : ""));
@@ -403,15 +408,17 @@ static void print_tests(const char *ktap_path)
 		} else if (!parent) {
 			path[0] = '\0';
 			for (int d = 1; d <= depth; d++)
-				append_parts(path, sizeof(path), subtest[d], strlen(subtest[d]), d == 1);
+				append_parts(path, sizeof(path), subtest[d], strlen(subtest[d]),
+					     d == 1 ? PROGRAM : SUBTEST);
 			append_parts(path, sizeof(path), name,
-				     directive ? (size_t)(directive - name) : strlen(name), false);
+				     directive ? (size_t)(directive - name) : strlen(name), CASE);
 			/* Some selftests print one name twice: the later gets its number. */
 			if (path_taken(build_of(subtest[1])->id, path))
 				snprintf(path + strlen(path), sizeof(path) - strlen(path), "-%d",
 					 atoi(text + (ok ? 3 : 7)));
 			print_test(&first, build_of(subtest[1]), path,
 				   directive && !strncmp(directive, " # SKIP", 7) ? "SKIP" :
+				   directive && !strncmp(directive, " # ERROR", 8) ? "ERROR" :
 				   ok ? "PASS" : "FAIL", "", "", ok ? "" : (log ? log : ""));
 		}
 		duration[0] = '\0';
@@ -420,6 +427,7 @@ static void print_tests(const char *ktap_path)
 			log[0] = '\0';
 	}
 	fclose(ktap);
+	free(line);
 	free(log);
 	printf("\n  ]\n");
 }

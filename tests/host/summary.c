@@ -10,21 +10,24 @@
  * program's own TAP, as the kselftest harness prints it, or a KUnit
  * suite's KTAP).  KTAP gets one subtest per program, its cases as the
  * program printed them, so that kunit.py parse counts the run
- * (tests/host/results.sh).  What kunit.py cannot know is decided here:
+ * (tests/host/count.sh).  What kunit.py cannot know is decided here:
  *
- *  - a skip counts as a skip only if SKIPS (one "program:case reason" a
+ *  - a skip counts as a skip only if SKIPS (one "program:case  reason" a
  *    line) expects it, and its reason is printed; any other skip, and an
  *    XFAIL or XPASS, is written as a failure (the lab expects none);
+ *  - every result line is written as kunit.py reads it: a nameless one
+ *    (kselftest.h prints "not ok 3 # error") gets the name case_N;
  *  - a program that failed while none of its cases did (it hung, crashed
- *    or exited non-zero between or after them) is written as one failed
- *    result, its output kept as diagnostics: kunit.py counts a subtest's
- *    cases, never its own line;
+ *    or exited non-zero between or after them, or only a parent's line
+ *    failed) is written as one failed result, its output kept as
+ *    diagnostics: kunit.py counts a subtest's cases, never its own line;
  *  - a program with no verdict did not run: "# MISS";
  *  - a guest that did not write /results/status did not finish: one
  *    failed result "guest".
  *
  * A plan the results do not match is kunit.py's to count (it counts every
- * missing case as crashed).  Each failure is printed with the harness's
+ * missing case as crashed); a program without a plan that stops early is
+ * caught by its verdict.  Each failure is printed with the harness's
  * diagnostics, which say what was expected and what the guest observed;
  * then the tallies per suite and policy (the policy is the harness
  * variant in the case's name), the guest's suites and the host's checks
@@ -86,17 +89,20 @@ static bool is_version(const char *line)
 	return !strncmp(line, "TAP version ", 12) || !strncmp(line, "KTAP version ", 13);
 }
 
-/* Is @program's skipped case @name ("test # SKIP why") an expected skip? */
+/*
+ * Is @program's skipped case @name an expected skip?  SKIPS names it in
+ * full ("program:case"), then a tab or two spaces, then the reason.
+ */
 static bool expected_skip(const char *program, const char *name, bool report)
 {
 	char line[1024], key[1024];
-	int len = snprintf(key, sizeof(key), "%s:%.*s", program, (int)strcspn(name, " "), name);
+	int len = snprintf(key, sizeof(key), "%s:%s", program, name);
 	bool found = false;
 	FILE *f = skips_file ? fopen(skips_file, "r") : NULL;
 
 	while (f && !found && fgets(line, sizeof(line), f))
 		found = line[0] != '#' && !strncmp(line, key, len) &&
-			(line[len] == ' ' || line[len] == '\t');
+			(line[len] == '\t' || (line[len] == ' ' && line[len + 1] == ' '));
 	if (f)
 		fclose(f);
 	if (found && report)
@@ -175,44 +181,60 @@ static const char *verdict(const char *dir, const char *program, bool *ok,
 
 /*
  * The lab's reading of one result line of @program (a leaf unless
- * @parent): in @out the line to write, an unexpected skip, XFAIL or
- * XPASS made a failure.  With @report it is tallied under @suite and a
- * failure printed with @diag.  Returns true if it failed.
+ * @parent): in @out the line to write, in the one form kunit.py reads
+ * ("ok|not ok N NAME[ # DIRECTIVE]": a nameless result of kselftest.h
+ * becomes case_N, a '#' inside a name '_'), an unexpected skip (ok or
+ * not), XFAIL or XPASS made a failure without "# SKIP".  With @report a
+ * leaf is tallied under @suite and a failure printed with @diag.
+ * Returns true if a leaf failed; a parent's line counts nowhere
+ * (kunit.py counts its cases), so *@parent_failed says it failed.
  */
 static bool judge_case(const char *program, const char *suite, const char *line,
-		       bool parent, const char *diag, bool report, char *out, size_t size)
+		       bool parent, const char *diag, bool report, bool *parent_failed,
+		       char *out, size_t size)
 {
 	bool ok = !strncmp(line, "ok ", 3);
-	const char *num = line + (ok ? 3 : 7);
-	const char *name = strchr(num, ' ');
-	const char *directive, *why = NULL;
-	int name_len;
+	const char *num = line + (ok ? 3 : 7), *directive, *why = NULL;
+	int num_len = strspn(num, "0123456789"), name_len;
+	char name[1024];
 
-	snprintf(out, size, "%s", line);
-	if (parent || !name)
-		return !ok;
-	name++;
-	directive = strstr(name, " # ");
-	name_len = directive ? directive - name : (int)strlen(name);
-	directive = directive ? directive + 3 : "";
-	if (ok && !strncmp(directive, "SKIP", 4) && expected_skip(program, name, report)) {
+	/* NAME is what comes before " # " (or a leading "# "), if anything. */
+	directive = num[num_len] == ' ' ? num + num_len + 1 : num + num_len;
+	name_len = !strncmp(directive, "# ", 2) || !*directive ? 0 :
+		   strstr(directive, " # ") ? strstr(directive, " # ") - directive :
+		   (int)strlen(directive);
+	if (name_len)
+		snprintf(name, sizeof(name), "%.*s", name_len, directive);
+	else
+		snprintf(name, sizeof(name), "case_%.*s", num_len, num);
+	for (char *h = name; (h = strchr(h, '#')); )
+		*h = '_';
+	directive += name_len;
+	directive += !strncmp(directive, " # ", 3) ? 3 : !strncmp(directive, "# ", 2) ? 2 : 0;
+
+	if (parent) {
+		*parent_failed |= !ok;
+		why = NULL;
+	} else if (ok && !strncmp(directive, "SKIP", 4) && expected_skip(program, name, report)) {
 		if (report)
 			tally_for(suite, policy_of(name))->skipped++;
-		return false;
-	}
-	if (!strncmp(directive, "XFAIL", 5) || !strncmp(directive, "XPASS", 5))
+	} else if (!strncmp(directive, "XFAIL", 5) || !strncmp(directive, "XPASS", 5)) {
 		why = "the lab expects no failure";
-	else if (ok && !strncmp(directive, "SKIP", 4))
+	} else if (!strncmp(directive, "SKIP", 4)) {
 		why = "a skip not listed in the expected skips";
-	if (ok && !why) {
-		if (report)
-			tally_for(suite, policy_of(name))->passed++;
-		return false;
+	} else if (report) {
+		tally_for(suite, policy_of(name))->passed += ok;
 	}
-	/* An unexpected skip must not keep "# SKIP": kunit.py would count a skip. */
-	if (why)
-		snprintf(out, size, "not ok %.*s%.*s # %s: %s", (int)(name - num), num,
-			 name_len, name, why, directive);
+	if (why) {
+		/* "# SKIP" must not survive: kunit.py would count a skip. */
+		snprintf(out, size, "not ok %.*s %s # %s: %s", num_len, num, name, why, directive);
+		ok = false;
+	} else {
+		snprintf(out, size, "%s %.*s %s%s%s", ok ? "ok" : "not ok", num_len, num, name,
+			 *directive ? " # " : "", directive);
+	}
+	if (parent || ok)
+		return false;
 	if (report) {
 		tally_for(suite, policy_of(name))->failed++;
 		printf("FAIL %s: %s%s%s\n%s", program, name, why ? ": " : "", why ? why : "", diag);
@@ -222,11 +244,12 @@ static bool judge_case(const char *program, const char *suite, const char *line,
 
 /*
  * Write @program's cases, as judged, one level down (@body gets them,
- * indented by four); returns how many failed, and in @running the case
- * that had started and not finished, if any.
+ * indented by four); returns how many failed, in *@parent_failed whether
+ * a parent's line did, and in @running the case that had started and
+ * not finished, if any.
  */
 static int judge_program(const char *program, const char *suite, const struct lines *tap,
-			 bool report, FILE *body, char *running, size_t rsize)
+			 bool report, FILE *body, bool *parent_failed, char *running, size_t rsize)
 {
 	char diag[8192] = "", out[4096];
 	int failed = 0, last_indent = 0;
@@ -260,7 +283,7 @@ static int judge_program(const char *program, const char *suite, const struct li
 		}
 		/* KTAP nests by indentation: a parent's line follows its children. */
 		failed += judge_case(program, suite, line, indent < last_indent, diag, report,
-				     out, sizeof(out));
+				     parent_failed, out, sizeof(out));
 		last_indent = indent;
 		running[0] = '\0';
 		diag[0] = '\0';
@@ -277,7 +300,7 @@ static bool write_program(FILE *ktap, int n, const char *dir, const char *progra
 	double duration;
 	char *body_text = NULL;
 	size_t body_size = 0;
-	bool ok = false, has_cases = false;
+	bool ok = false, has_cases = false, parent_failed = false;
 	const char *v = verdict(dir, program, &ok, top, sizeof(top), &duration);
 	struct lines tap;
 	FILE *body;
@@ -297,12 +320,14 @@ static bool write_program(FILE *ktap, int n, const char *dir, const char *progra
 	}
 
 	/* Do its cases say how it went?  A dry run first: judged, not counted. */
-	failed = judge_program(program, suite, &tap, false, NULL, running, sizeof(running));
-	if (has_cases && (ok || failed)) {
+	failed = judge_program(program, suite, &tap, false, NULL, &parent_failed, running,
+			       sizeof(running));
+	if (has_cases && ((ok && !parent_failed) || failed)) {
 		body = open_memstream(&body_text, &body_size);
 		if (!body)
 			abort();
-		judge_program(program, suite, &tap, true, body, running, sizeof(running));
+		judge_program(program, suite, &tap, true, body, &parent_failed, running,
+			      sizeof(running));
 		fclose(body);
 		fprintf(ktap, "    KTAP version 1\n    # Subtest: %s\n%s", program, body_text);
 		if (duration >= 0)
@@ -310,7 +335,14 @@ static bool write_program(FILE *ktap, int n, const char *dir, const char *progra
 		fprintf(ktap, "%s %d %s%s%s\n", ok ? "ok" : "not ok", n, program,
 			v[0] ? " # " : "", v);
 	} else {
-		/* Its own verdict is its one result; what it printed is kept. */
+		/*
+		 * Its own verdict is its one result, and what it printed is
+		 * kept; a parent that failed with no failing case fails it.
+		 */
+		if (ok && parent_failed) {
+			ok = false;
+			v = "a subtest failed, none of its cases did";
+		}
 		for (int i = 0; i < tap.nr; i++)
 			fprintf(ktap, "# %s\n", tap.line[i]);
 		if (duration >= 0)

@@ -202,12 +202,15 @@ check make.mutation_rule_is_checked nonzero "RULE=9 is not a rule" make -s mutat
 
 # summary and count.sh: a made-up guest results folder written as KTAP
 # and counted by kunit.py; PLAN defaults to the one case, TRAILING puts
-# it last (as tooling.sh's own TAP does), DURATION times the program.
+# it last (as tooling.sh's own TAP does), NOPLAN leaves it out, DURATION
+# times the program.
 results() {
 	rm -rf "$tmp/r" && mkdir -p "$tmp/r/suite"
 	printf 'TAP version 13\n1..1\n# duration_s %s\n%s\n' "${DURATION:-1.5}" "$1" > "$tmp/r/summary.tap"
 	if [ -n "${TRAILING:-}" ]; then
 		printf 'TAP version 13\n%s\n1..%s\n' "$2" "${PLAN:-1}" > "$tmp/r/suite/prog.tap"
+	elif [ -n "${NOPLAN:-}" ]; then
+		printf 'TAP version 13\n%s\n' "$2" > "$tmp/r/suite/prog.tap"
 	elif [ -n "$2" ]; then
 		printf 'TAP version 13\n1..%s\n%s\n' "${PLAN:-1}" "$2" > "$tmp/r/suite/prog.tap"
 	fi
@@ -237,6 +240,12 @@ results "ok 1 suite/prog" "ok 1 t.known # XFAIL not yet" finished
 check summary.fails_an_expected_failure 1 "the lab expects no failure" summary
 TRAILING=1 results "ok 1 suite/prog" "ok 1 t.fine" finished
 check summary.takes_a_plan_given_last 0 "1 passed, 0 failed, 0 skipped" summary
+results "ok 1 suite/prog" "not ok 1 t.other # SKIP no kcmp" finished
+check summary.fails_a_skip_that_says_not_ok 1 "0 passed, 1 failed, 0 skipped" summary
+results "ok 1 suite/prog" "$(printf '    KTAP version 1\n    # Subtest: sub\n    1..1\n    ok 1 a\nnot ok 1 sub')" finished
+check summary.fails_a_subtest_that_failed_with_no_failing_case 1 "a subtest failed, none of its cases did" summary
+NOPLAN=1 results "not ok 1 suite/prog # exit status 1" "$(printf 'ok 1 t.fine\nnot ok 2 # error')" finished
+check summary.counts_a_nameless_failure_without_a_plan 1 "1 passed, 1 failed, 0 skipped" summary
 echo "suite/other:t.expected   why" > "$tmp/skips.list"
 results "ok 1 suite/prog" "ok 1 t.expected # SKIP no kcmp" finished
 check summary.keys_expected_skips_by_program 1 "a skip not listed" summary
@@ -265,6 +274,8 @@ check kcidb.ids_are_the_same_across_runs 0 "ids alike" same_ids
 results "not ok 1 suite/prog # TIMEOUT after 2 s" "ok 1 t.fine" finished
 check kcidb.writes_a_hang_as_error_with_its_bound 0 '"status": "ERROR", "duration": 1.500, "log_excerpt": "# TAP version 13\n# 1..1\n# ok 1 t.fine\n", "misc": {"timeout_s": 2}' \
 	kcidb hang
+results "ok 1 suite/prog" "ok 1 prog" finished
+check kcidb.keeps_a_case_named_as_its_program_apart 0 '"path": "suite.prog.prog", "status": "PASS"' kcidb same
 results "ok 0 suite/other" "" finished
 check kcidb.writes_a_program_that_never_ran_as_miss 0 '"path": "suite.prog", "status": "MISS"' kcidb miss
 check kcidb.refuses_a_bad_origin 2 "'Not-an-origin' is not a KCIDB origin" kcidb bad Not-an-origin
