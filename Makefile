@@ -43,7 +43,8 @@ DEPS := linux-source-6.12:the-kernel-source \
 	libc6-dev:static-guest-programs busybox-static:the-guest-shell \
 	ccache:fast-rebuilds gdb:make-gdb lcov:make-coverage \
 	sparse:make-check coccinelle:make-check ocaml:coccinelle-scripts-written-in-ocaml \
-	python3-jsonschema:checking-build/kcidb.json python3-rfc3987:checking-uris-in-build/kcidb.json
+	python3-jsonschema:checking-build/kcidb.json python3-rfc3987:checking-uris-in-build/kcidb.json \
+	gnuplot-nox:the-growth-plot-of-make-bench-send
 
 .PHONY: deps
 deps:
@@ -85,6 +86,7 @@ help:
 	@echo '  kernel-version  print the pinned and the unpacked kernel source'
 	@echo '  bench        boot, suite and rebuild times (BENCH_COLD=1: cold builds too)'
 	@echo '  bench-rtt    signal round trip, patched against stock'
+	@echo '  bench-send   kill(2) timed in the kernel: patched/stock, rfc2007/upstream, growth plot'
 	@echo '  coverage     coverage kernel, report, table, gate (part of make test)'
 	@echo '  test-debug   every guest suite on the sanitizer kernel (KASAN, lockdep, UBSAN): no report allowed'
 	@echo '  stress       every rule at once under load, sanitizer kernel (STRESS_S=30 STRESS_DEPTH=32)'

@@ -40,7 +40,8 @@ GUEST_TESTS  := $(UML_TESTS) $(CONFORMANCE) $(STRESS) $(SELFTESTS)
 # KUnit suites built into the kernel (uml-configs/kunit.config); they run
 # at boot when the command line says kunit.enable=1.
 KUNIT_SUITES := kunit/signal_pidns
-GUEST_PROGS  := $(ROOTFS)/init $(ROOTFS)/bin/pidns-demo $(ROOTFS)/bin/signal-rtt $(GUEST_TESTS) $(FAULTS)
+GUEST_PROGS  := $(ROOTFS)/init $(ROOTFS)/bin/pidns-demo $(ROOTFS)/bin/signal-rtt \
+		$(ROOTFS)/bin/signal-send-bench $(GUEST_TESTS) $(FAULTS)
 
 # pidfd_test's recycle loop forks until a pid comes round again in its
 # namespace: a small pid_max ends it after 1024 forks instead of 32768,
@@ -65,7 +66,8 @@ $(ROOTFS)/init: tests/guest/init/init.c
 
 $(ROOTFS)/bin/pidns-demo: tests/guest/demo/demo.c $(GUEST_LIB) $(GUEST_LIB_H)
 $(ROOTFS)/bin/signal-rtt: tests/guest/bench/signal_rtt.c $(GUEST_LIB) $(GUEST_LIB_H)
-$(ROOTFS)/bin/pidns-demo $(ROOTFS)/bin/signal-rtt:
+$(ROOTFS)/bin/signal-send-bench: tests/guest/bench/signal_send.c $(GUEST_LIB) $(GUEST_LIB_H)
+$(ROOTFS)/bin/pidns-demo $(ROOTFS)/bin/signal-rtt $(ROOTFS)/bin/signal-send-bench:
 	@echo "  GUESTCC $@"
 	$(Q)mkdir -p $(@D) && $(GUEST_CC) -Itests/guest/lib $< $(GUEST_LIB) -o $@ -lpthread
 
@@ -344,9 +346,10 @@ shell: host-check kbuild guest-tools
 	@echo "  BOOT    $(UML) (build/kernel, policy $(POLICY), umid lab-shell); Ctrl-D or poweroff to leave"
 	$(Q)$(RUNNER) -i -- $(UML) $(UML_ARGS) $(POLICY_ARG) umid=lab-shell -- shell
 
-# The stock kernel, for the signal round trip: the same series without the
-# signal patches (the leading UML port fixes kept), the same config less
-# the signal patches' KUnit option.  A git worktree of build/src.
+# The stock kernel, for the benchmarks: the same series without the
+# signal patches (the leading UML port fixes, gdb helper and benchmark
+# kept), the same config less the signal patches' KUnit option.  A git
+# worktree of build/src.
 STOCK_SRC    := $(BUILD)/src-stock
 STOCK_STAMP  := $(BUILD)/stock/worktree
 STOCK_KUNIT  := build/stock/kunit.config
@@ -354,7 +357,7 @@ STOCK_KUNIT  := build/stock/kunit.config
 ifeq ($(origin SRC_STAMP),file)
 $(STOCK_STAMP): $(SRC_STAMP)
 	$(Q)base=$$(git -C $(SRC) log --reverse --format='%H %s' lab-base..HEAD | \
-		awk '$$2 != "um:" { print $$1; exit }'); \
+		awk '$$2 == "signal:" { print $$1; exit }'); \
 	echo "  STOCK   $(STOCK_SRC): the series up to $$(git -C $(SRC) log -1 --format=%s $$base^)"; \
 	$(call src_worktree,$(STOCK_SRC),$$base^) && touch $@
 endif
@@ -373,6 +376,17 @@ RTT_BOOTS ?= 10
 .PHONY: bench-rtt
 bench-rtt: host-check kbuild stock-kbuild guest-tools
 	$(Q)sh tests/host/bench-rtt.sh $(RTT_BOOTS) $(RUNNER) $(UML) $(BUILD)/linux-stock $(UML_ARGS)
+
+# kill(2)'s path timed in the kernel (lib/signal_send_bench.c): patched
+# against stock in alternating boots, rfc2007 against upstream in
+# alternating blocks of each patched boot; the table, build/bench/
+# results.json and the growth plot (tests/host/bench-send.sh).
+SEND_BOOTS  ?= 10
+SEND_BLOCKS ?= 30
+.PHONY: bench-send
+bench-send: host-check kbuild stock-kbuild guest-tools $(HOSTBIN)/bench-ratio
+	$(Q)sh tests/host/bench-send.sh $(SEND_BOOTS) $(SEND_BLOCKS) $(BUILD)/bench $(HOSTBIN) \
+		$(UML) $(BUILD)/linux-stock $(UML_ARGS)
 
 # $(call bench_time,WHAT,COMMAND): print how long COMMAND took, or fail
 # naming WHAT: a failed step must not read as a fast one.
