@@ -120,6 +120,22 @@ TEST_F(rule2, sigcont_from_inside_resumes_stopped_cinit)
 	EXPECT_TRUE(probe_alive(&cinit)) TH_LOG("cinit did not resume on SIGCONT from inside");
 }
 
+/*
+ * The SIGCHLD of a child's stop is the kernel's (a SIL_CHLD siginfo), not
+ * the child's own signal: cinit, at SIG_DFL, drops it as the kernel's.
+ */
+TEST_F(rule2, sigchld_of_a_stop_is_the_kernels)
+{
+	struct probe cinit, inside;
+
+	start_cinit_and_inside(_metadata, &cinit, &inside);
+	ASSERT_EQ(0, pidns_trace_start());
+	ASSERT_EQ(0, kill(inside.pid, SIGSTOP));
+	EXPECT_TRUE(pidns_trace_wait_from(SIGCHLD, cinit.pid, "kernel", "init_ignored", 2000))
+		TH_LOG("the init rule did not drop the stop's SIGCHLD as the kernel's");
+	kill(inside.pid, SIGCONT);
+}
+
 /* A synchronous fault is forced: an untraced cinit dies of it. */
 static int fault(long arg)
 {
