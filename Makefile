@@ -87,6 +87,7 @@ help:
 	@echo '  bench        boot, suite and rebuild times (BENCH_COLD=1: cold builds too)'
 	@echo '  bench-rtt    signal round trip, patched against stock'
 	@echo '  bench-send   kill(2) timed in the kernel: patched/stock, rfc2007/upstream, growth plot'
+	@echo '  bench-insns  kill(2) in instructions, stepped by gdb: patched against stock, per function'
 	@echo '  coverage     coverage kernel, report, table, gate (part of make test)'
 	@echo '  test-debug   every guest suite on the sanitizer kernel (KASAN, lockdep, UBSAN): no report allowed'
 	@echo '  stress       every rule at once under load, sanitizer kernel (STRESS_S=30 STRESS_DEPTH=32)'

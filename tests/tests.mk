@@ -174,6 +174,10 @@ tap_verdict = if $(2); then v="ok 0 $(1)"; else v="not ok 0 $(1)$(3)"; fi; echo 
 # run (make test's coverage) inherits it.  It is taken when the recipe
 # starts, after the prerequisites: a second run still rebuilds what
 # changed before it fails.
+# $(call part_time,WHAT,T0): append "SECONDS WHAT" (since T0, a date +%s.%N)
+# to build/test/parts: make test's breakdown, which make bench prints.
+part_time = awk -v t0=$(2) -v t1=$$(date +%s.%N) 'BEGIN { printf "%.3f %s\n", t1 - t0, "$(1)" }' >> $(BUILD)/test/parts
+
 take_lock = [ -n "$$LAB_LOCK_HELD" ] || { exec 9>$(BUILD)/.run.lock; flock -n 9 || \
 	{ echo "$(1): error: another make test or coverage is running in this checkout" >&2; \
 	  exit 1; }; }; export LAB_LOCK_HELD=1
@@ -201,36 +205,43 @@ test: host-check kbuild guest-tools
 	$(Q)$(call take_lock,test); $(select_tests); \
 	id=$$(cut -c1-8 /proc/sys/kernel/random/uuid); results=$(ROOTFS)/results/test-$$id; \
 	rm -rf $(BUILD)/test $(ROOTFS)/results/test-* && mkdir -p $$results $(BUILD)/test && \
-	echo $$id > $(BUILD)/test/boot-id; \
+	echo $$id > $(BUILD)/test/boot-id; t0=$$(date +%s.%N); \
 	echo "  HOST    $$($(DOCTOR) -f)"; \
 	echo "  BOOT    $(UML) (boot id $$id, build/kernel, policy $(or $(TEST_POLICY),per test))"; \
 	tooling=; case "$$sel" in *host/tooling*) \
-		KUNIT_PY=$(KUNIT_PY) sh tests/host/tooling.sh $(HOSTBIN) $(UML) $(UML_ARGS) > $(BUILD)/test/tooling.tap 9>&- & \
+		{ KUNIT_PY=$(KUNIT_PY) sh tests/host/tooling.sh $(HOSTBIN) $(UML) $(UML_ARGS) > $(BUILD)/test/tooling.tap; \
+		  $(call part_time,host/tooling: the lab tools on bad input (beside the test boot),$$t0); } 9>&- & \
 		tooling=$$!;; esac; \
 	gdb=; case "$$sel" in *gdb/scenarios*) \
-		{ $(gdb_run); echo $$gdb_rc > $(BUILD)/test/gdb.rc; } 9>&- & gdb=$$!;; esac; \
+		{ $(gdb_run); echo $$gdb_rc > $(BUILD)/test/gdb.rc; \
+		  $(call part_time,gdb/scenarios: one boot under gdb (beside the test boot),$$t0); } 9>&- & gdb=$$!;; esac; \
 	$(RUNNER) -q -t $(BOOT_TIMEOUT) -l $(BUILD)/test/console.log -- $(UML) $(UML_ARGS) \
 		$(TEST_KERNEL_ARGS) $$sel_kunit umid=lab-test-$$id -- test $(TEST_TIMEOUT) \
 		$(if $(TEST_POLICY),-p $(TEST_POLICY)) -o /results/test-$$id $$guest_sel; rc=$$?; \
+	$(call part_time,test boot: KUnit and the suites in the guest,$$t0); \
 	mv $$results $(RESULTS); \
 	[ $$rc = 0 ] || echo "test: error: the guest ended badly (runner status $$rc); console: build/test/console.log" >&2; \
-	if [ -n "$$gdb" ]; then wait $$gdb; gdb_rc=$$(cat $(BUILD)/test/gdb.rc); $(gdb_verdict); fi; \
+	t1=$$(date +%s.%N); if [ -n "$$gdb" ]; then wait $$gdb; gdb_rc=$$(cat $(BUILD)/test/gdb.rc); $(gdb_verdict); fi; \
 	if [ -n "$$tooling" ]; then mkdir -p $(RESULTS)/host; wait $$tooling; \
 		mv $(BUILD)/test/tooling.tap $(RESULTS)/host/tooling.tap; \
 		$(call tap_verdict,host/tooling,grep -q '^1\.\.[1-9]' $(RESULTS)/host/tooling.tap && \
 			! grep -q '^not ok' $(RESULTS)/host/tooling.tap); fi; \
 	$(call tap_verdict,docs/tests,sh tests/list-tests.sh | cmp -s - docs/tests.md, # out of date: run make docs); \
 	sel="$$sel docs/tests"; \
+	$(call part_time,waiting for the checks beside the test boot,$$t1); \
 	if [ "$(TESTS)" = "*" ]; then \
-		$(call tap_verdict,linux/check,$(MAKE) -s check CHECK_KBUILD=); sel="$$sel linux/check"; \
-		mkdir -p $(RESULTS)/coverage; \
+		t1=$$(date +%s.%N); $(call tap_verdict,linux/check,$(MAKE) -s check CHECK_KBUILD=); sel="$$sel linux/check"; \
+		$(call part_time,linux/check: static checks of the series,$$t1); \
+		mkdir -p $(RESULTS)/coverage; t1=$$(date +%s.%N); \
 		$(call tap_verdict,coverage/gate,$(MAKE) -s coverage); \
+		$(call part_time,coverage/gate: the coverage boots and the table,$$t1); \
 		cp $(COV_OUT)/gate.tap $(RESULTS)/coverage/gate.tap 2>/dev/null; sel="$$sel coverage/gate"; \
 	fi; \
 	builds="main $(KBUILD) '$(notdir $(MAIN_FRAGMENTS))' '*'"; case "$$sel" in *coverage/gate*) \
 		builds="$$builds coverage $(COV_KBUILD) '$(notdir $(MAIN_FRAGMENTS)) coverage.config' coverage/";; esac; \
-	eval "set -- $$builds"; \
+	eval "set -- $$builds"; t1=$$(date +%s.%N); \
 	$(call report_run,$(RESULTS),$$sel,$(BUILD)/test/results.ktap,$(BUILD)/kcidb.json,"$$@"); \
+	$(call part_time,results: summary and KTAP and kunit.py parse and KCIDB,$$t1); \
 	[ $$reported = 0 ] && [ $$rc = 0 ]
 
 # The interactive targets boot the same kernel with POLICY selected.
@@ -381,12 +392,22 @@ bench-rtt: host-check kbuild stock-kbuild guest-tools
 # against stock in alternating boots, rfc2007 against upstream in
 # alternating blocks of each patched boot; the table, build/bench/
 # results.json and the growth plot (tests/host/bench-send.sh).
+# kill(-1) over 5000 processes needs mem=1G: every guest process is a
+# host process with its own pages.
 SEND_BOOTS  ?= 10
 SEND_BLOCKS ?= 30
 .PHONY: bench-send
+bench-send: UML_MEM := 1G
 bench-send: host-check kbuild stock-kbuild guest-tools $(HOSTBIN)/bench-ratio
 	$(Q)sh tests/host/bench-send.sh $(SEND_BOOTS) $(SEND_BLOCKS) $(BUILD)/bench $(HOSTBIN) \
 		$(UML) $(BUILD)/linux-stock $(UML_ARGS)
+
+# The same sends counted in instructions: gdb steps through two of each
+# case and policy on either kernel (tests/host/bench-insns.sh).
+.PHONY: bench-insns
+bench-insns: host-check kbuild stock-kbuild guest-tools
+	$(Q)sh tests/host/bench-insns.sh $(BUILD)/bench $(RUNNER) $(KBUILD)/vmlinux \
+		$(BUILD)/kernel-stock/vmlinux $(UML_ARGS) time-travel=inf-cpu umid=lab-bench-insns
 
 # $(call bench_time,WHAT,COMMAND): print how long COMMAND took, or fail
 # naming WHAT: a failed step must not read as a fast one.
@@ -402,6 +423,7 @@ bench: host-check kbuild guest-tools
 	$(Q)sh tests/host/bench.sh $(SRC) $(KBUILD) $(UML) $(RUNNER) $(UML_ARGS)
 	$(Q)$(call bench_time,conformance suites alone (make test TESTS=rule*),$(MAKE) -s test TESTS='rule*')
 	$(Q)$(call bench_time,make test (all suites + gdb-check + coverage),$(MAKE) -s test)
+	$(Q)awk '{ t = $$1; sub(/^[^ ]+ /, ""); printf "    %-50s %8.3f s\n", $$0, t }' $(BUILD)/test/parts
 	$(Q)$(call bench_time,coverage kernel: rebuild after touching signal.c,\
 		touch $(SRC)/kernel/signal.c && $(MAKE) -s cov-kbuild)
 	$(Q)$(call bench_time,touch kernel/signal.c -> fresh coverage table,\

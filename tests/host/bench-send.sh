@@ -104,7 +104,7 @@ ns_of() { awk -v c="$1" -v col="$2" '$1 == c { print $col }' "$out/table"; }
 			"$(ns_of depth${d}_rt 2) $(ns_of depth${d}_rt 3) $(ns_of depth${d}_rt 4)"
 	done
 	printf '\n\n# processes  kill(-1): stock upstream rfc2007\n'
-	for n in 100 1000; do
+	for n in 100 1000 5000; do
 		echo "$n $(ns_of kill_all_$n 2) $(ns_of kill_all_$n 3) $(ns_of kill_all_$n 4)"
 	done
 } > "$out/growth.txt"

@@ -66,6 +66,12 @@ check doctor.rejects_a_memory_size_that_is_not_one 1 "mem=lots is not a size" \
 check doctor.names_a_memory_size_that_does_not_fit 1 "does not fit in" \
 	"$bin/doctor" -q -m 100000G
 
+# benchmarks: one that cannot run says why, and prints no time
+check bench.send_names_a_missing_stock_kernel 1 "no stock kernel at $tmp/no-stock" \
+	sh tests/host/bench-send.sh 1 1 "$tmp/bench" "$bin" "$uml" "$tmp/no-stock"
+check bench.insns_names_a_missing_kernel 1 "no kernel at $tmp/no-vmlinux" \
+	sh tests/host/bench-insns.sh "$tmp/bench" "$bin/runner" "$tmp/no-vmlinux" "$tmp/no-vmlinux"
+
 # gate: a made-up source file, rule list and tracefiles
 mkdir -p "$tmp/src" "$tmp/out"
 printf 'int f(int x)\n{\n\tif (x)\n\t\treturn 1;\n\treturn 0;\n}\n' > "$tmp/src/f.c"

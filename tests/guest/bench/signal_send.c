@@ -3,7 +3,7 @@
  * signal-send-bench: kill(2)'s path timed in the kernel, per case and
  * policy, for `make bench-send`.
  *
- *	signal-send-bench [BLOCKS [LOOPS]]
+ *	signal-send-bench [BLOCKS [LOOPS [PROCESSES]]]
  *
  * Each case places a receiver that blocks the signal (the test suite's
  * probes), then times LOOPS sends to it BLOCKS times through
@@ -11,10 +11,14 @@
  * sends run in the kernel, in this process's context, so this process in
  * the root namespace is the sender).  On a kernel with
  * kernel.pid_ns_signal_policy each block times upstream and rfc2007 in
- * turn, the first one alternating; on one without, "stock".  One line a
- * block and policy: "send CASE POLICY NS_PER_SEND", and "# signal-send-bench:
- * done" last.  A case that cannot be set up or timed ends the run with
- * status 1 and without that line: no short time is ever printed for it.
+ * turn, the first one alternating; on one without, "stock".  kill(-1)
+ * is timed over 100, 1000 and 5000 processes, as far as PROCESSES (5000;
+ * give the guest mem=1G for that many).  Each case starts with a line
+ * "# case CASE pid PID sig SIG" (what `make bench-insns` joins its
+ * instruction counts on), then one line a block and policy: "send CASE
+ * POLICY NS_PER_SEND"; "# signal-send-bench: done" is the last line.  A
+ * case that cannot be set up or timed ends the run with status 1 and
+ * without that line: no short time is ever printed for it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -33,7 +37,7 @@
 #define POLICY_FILE	"/proc/sys/kernel/pid_ns_signal_policy"
 #define MAX_DEPTH	32
 
-static int blocks = 30, loops = 20000;
+static int blocks = 30, loops = 20000, max_processes = 5000;
 
 static void die(const char *what)
 {
@@ -84,6 +88,7 @@ static void run_case(const char *name, pid_t pid, int sig, int n)
 {
 	static const char *const policies[] = { "upstream", "rfc2007" };
 
+	printf("# case %s pid %d sig %d\n", name, pid, sig);
 	for (int b = 0; b < blocks; b++) {
 		if (!has_policy()) {
 			printf("send %s stock %.1f\n", name, time_sends(pid, sig, n));
@@ -98,7 +103,6 @@ static void run_case(const char *name, pid_t pid, int sig, int n)
 	}
 	if (has_policy())
 		write_file(POLICY_FILE, "0");
-	fflush(stdout);
 }
 
 /* A receiver in the root namespace, this process's own. */
@@ -188,15 +192,21 @@ static void kill_all(int n)
 int main(int argc, char **argv)
 {
 	static const int depths[] = { 1, 8, 32 };
+	static const int processes[] = { 100, 1000, 5000 };
 
 	if (argc > 1)
 		blocks = atoi(argv[1]);
 	if (argc > 2)
 		loops = atoi(argv[2]);
-	if (blocks < 1 || loops < 10) {
-		fprintf(stderr, "usage: signal-send-bench [BLOCKS >= 1 [LOOPS >= 10]]\n");
+	if (argc > 3)
+		max_processes = atoi(argv[3]);
+	if (blocks < 1 || loops < 10 || max_processes < processes[0]) {
+		fprintf(stderr, "usage: signal-send-bench [BLOCKS >= 1 [LOOPS >= 10 [PROCESSES >= %d]]]\n",
+			processes[0]);
 		return 2;
 	}
+	/* A line at a time: the console interleaves it with the kernel's. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (access(BENCH_FILE, W_OK))
 		die(BENCH_FILE " (debugfs, CONFIG_SIGNAL_SEND_BENCH)");
 	printf("# signal-send-bench: %d blocks of %d sends, policy %s\n", blocks, loops,
@@ -208,8 +218,9 @@ int main(int argc, char **argv)
 		nested(depths[d], SIGRTMIN, "rt");
 	}
 	cinit_with_handler();
-	kill_all(100);
-	kill_all(1000);
+	for (size_t n = 0; n < sizeof(processes) / sizeof(processes[0]); n++)
+		if (processes[n] <= max_processes)
+			kill_all(processes[n]);
 	printf("# signal-send-bench: done\n");
 	return 0;
 }
