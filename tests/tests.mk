@@ -168,16 +168,16 @@ RESULTS     := $(BUILD)/test/results
 comma       := ,
 tap_verdict = if $(2); then v="ok 0 $(1)"; else v="not ok 0 $(1)$(3)"; fi; echo "$$v" >> $(RESULTS)/summary.tap
 
+# $(call part_time,WHAT,T0): append "SECONDS WHAT" (since T0, a date +%s.%N)
+# to build/test/parts: make test's breakdown, which make bench prints.
+part_time = awk -v t0=$(2) -v t1=$$(date +%s.%N) 'BEGIN { printf "%.3f %s\n", t1 - t0, "$(1)" }' >> $(BUILD)/test/parts
+
 # $(call take_lock,WHO): one make test or coverage at a time per checkout
 # (they share build/test, build/coverage and the guests' results).  The
 # lock lasts as long as the recipe's shell and what it starts; a nested
 # run (make test's coverage) inherits it.  It is taken when the recipe
 # starts, after the prerequisites: a second run still rebuilds what
 # changed before it fails.
-# $(call part_time,WHAT,T0): append "SECONDS WHAT" (since T0, a date +%s.%N)
-# to build/test/parts: make test's breakdown, which make bench prints.
-part_time = awk -v t0=$(2) -v t1=$$(date +%s.%N) 'BEGIN { printf "%.3f %s\n", t1 - t0, "$(1)" }' >> $(BUILD)/test/parts
-
 take_lock = [ -n "$$LAB_LOCK_HELD" ] || { exec 9>$(BUILD)/.run.lock; flock -n 9 || \
 	{ echo "$(1): error: another make test or coverage is running in this checkout" >&2; \
 	  exit 1; }; }; export LAB_LOCK_HELD=1

@@ -34,7 +34,7 @@ count() {
 		die "the $1 kernel's gdb session ended badly: $log"
 	tr -d '\r' < "$log" | grep -q '^# signal-send-bench: done' ||
 		die "the benchmark did not finish under gdb on the $1 kernel: $log"
-	tr -d '\r' < "$log" | awk -v name="$1" '
+	tr -d '\r' < "$log" | awk '
 	function policy(p) { return p == -1 ? "stock" : p == 0 ? "upstream" : "rfc2007" }
 	/^# case / { case_of[$5 " " $7] = $3 }
 	/^insns-begin / { key = $2 " " $3; pol = policy($4); n = 0; split("", fn); on = 1; next }
